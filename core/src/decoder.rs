@@ -1,0 +1,1180 @@
+//! The push decoder: bytes in, events out.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::cell::CellKind;
+use crate::error::{Error, ErrorKind};
+use crate::event::{
+    CellSpan, Column, DataSetCompletion, DataSetHeader, Event, Fragment, FragmentType, RawJson,
+    Row, RowError, TableCompletion, TableInfo, TableKind, TableProgress,
+};
+use crate::lex::{Lexer, TokKind, Token};
+use crate::unchecked::str_from_validated;
+
+/// Limits that turn hostile input into errors instead of memory growth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecoderConfig {
+    max_depth: u32,
+    max_token_bytes: u64,
+    max_row_bytes: u64,
+    max_columns: usize,
+    max_open_tables: usize,
+}
+
+impl Default for DecoderConfig {
+    fn default() -> Self {
+        DecoderConfig {
+            max_depth: 128,
+            max_token_bytes: 16 << 20,
+            max_row_bytes: 64 << 20,
+            max_columns: 10_000,
+            max_open_tables: 1024,
+        }
+    }
+}
+
+impl DecoderConfig {
+    /// Maximum nesting of arrays and objects in the body, frames included
+    /// (the frame structure uses 4 levels). Default 128.
+    pub fn max_depth(&mut self, n: u32) -> &mut Self {
+        self.max_depth = n;
+        self
+    }
+
+    /// Maximum length of one string or number outside rows (keys, names,
+    /// unknown properties). Default 16 MiB.
+    pub fn max_token_bytes(&mut self, n: u64) -> &mut Self {
+        self.max_token_bytes = n;
+        self
+    }
+
+    /// Maximum length of one row, row error, or captured value
+    /// (`OneApiErrors`, an error body). Default 64 MiB.
+    pub fn max_row_bytes(&mut self, n: u64) -> &mut Self {
+        self.max_row_bytes = n;
+        self
+    }
+
+    /// Maximum number of columns of a table and of cells in a row.
+    /// Default 10 000.
+    pub fn max_columns(&mut self, n: usize) -> &mut Self {
+        self.max_columns = n;
+        self
+    }
+
+    /// Maximum number of progressive tables open at once (TableHeader seen,
+    /// TableCompletion not yet). Default 1024.
+    pub fn max_open_tables(&mut self, n: usize) -> &mut Self {
+        self.max_open_tables = n;
+        self
+    }
+}
+
+/// The format of the body, detected from its first bytes and keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// A JSON array of frames.
+    V2,
+    /// A JSON object with `Tables`.
+    V1,
+    /// A JSON object with `error` (OneApiErrors).
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameType {
+    DataSetHeader,
+    DataTable,
+    TableHeader,
+    TableFragment,
+    TableProgress,
+    TableCompletion,
+    DataSetCompletion,
+    Unknown,
+}
+
+impl FrameType {
+    fn from_name(s: &[u8]) -> FrameType {
+        match s {
+            b"DataSetHeader" => FrameType::DataSetHeader,
+            b"DataTable" => FrameType::DataTable,
+            b"TableHeader" => FrameType::TableHeader,
+            b"TableFragment" => FrameType::TableFragment,
+            b"TableProgress" => FrameType::TableProgress,
+            b"TableCompletion" => FrameType::TableCompletion,
+            b"DataSetCompletion" => FrameType::DataSetCompletion,
+            _ => FrameType::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prop {
+    FrameType,
+    TableId,
+    TableKind,
+    TableName,
+    Columns,
+    Rows,
+    Version,
+    IsProgressive,
+    IsFragmented,
+    ErrorReportingPlacement,
+    TableFragmentType,
+    FieldCount,
+    TableProgress,
+    RowCount,
+    HasErrors,
+    Cancelled,
+    OneApiErrors,
+    Other,
+}
+
+impl Prop {
+    fn from_key(k: &[u8]) -> Prop {
+        match k {
+            b"FrameType" => Prop::FrameType,
+            b"TableId" => Prop::TableId,
+            b"TableKind" => Prop::TableKind,
+            b"TableName" => Prop::TableName,
+            b"Columns" => Prop::Columns,
+            b"Rows" => Prop::Rows,
+            b"Version" => Prop::Version,
+            b"IsProgressive" => Prop::IsProgressive,
+            b"IsFragmented" => Prop::IsFragmented,
+            b"ErrorReportingPlacement" => Prop::ErrorReportingPlacement,
+            b"TableFragmentType" => Prop::TableFragmentType,
+            b"FieldCount" => Prop::FieldCount,
+            b"TableProgress" => Prop::TableProgress,
+            b"RowCount" => Prop::RowCount,
+            b"HasErrors" => Prop::HasErrors,
+            b"Cancelled" => Prop::Cancelled,
+            b"OneApiErrors" => Prop::OneApiErrors,
+            _ => Prop::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColProp {
+    Name,
+    ColumnType,
+    DataType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Top {
+    Tables,
+    Exceptions,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    FrameErrors,
+    Exceptions,
+    ErrorBody,
+}
+
+/// Where the decoder is in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pos {
+    Start,
+    V2Frames,
+    TopObject,
+    TopValue(Top),
+    V1Tables,
+    FrameKey,
+    FrameValue(Prop),
+    Columns,
+    ColumnKey,
+    ColumnValue(ColProp),
+    Rows,
+    Row,
+    RowError,
+    Capture(Target),
+    Skip,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Head {
+    DataTable,
+    Fragment,
+    V1Table,
+}
+
+/// An event to build once the token loop has let go of its borrows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Emit {
+    Head(Head),
+    End(FrameType),
+    V1End,
+    Row { end: usize },
+    RowError { start: usize, end: usize },
+    Exceptions { start: usize, end: usize },
+    ErrorBody { start: usize, end: usize },
+}
+
+#[derive(Debug, Default)]
+struct Frame {
+    v1: bool,
+    v1_index: i64,
+    frame_type: Option<FrameType>,
+    frame_type_name: String,
+    table_id: Option<i64>,
+    kind: Option<String>,
+    name: Option<String>,
+    columns: Vec<Column>,
+    columns_seen: bool,
+    version: Option<String>,
+    is_progressive: Option<bool>,
+    is_fragmented: Option<bool>,
+    erp: Option<String>,
+    fragment_type: Option<String>,
+    field_count: Option<i64>,
+    progress: Option<f64>,
+    row_count: Option<i64>,
+    has_errors: Option<bool>,
+    cancelled: Option<bool>,
+    errors: Option<String>,
+    head: Option<Head>,
+    /// Index into the open tables for the columns of a fragment's rows.
+    open_idx: Option<usize>,
+    row_index: u64,
+}
+
+impl Frame {
+    fn reset(&mut self, v1: bool, v1_index: i64) {
+        let mut columns = core::mem::take(&mut self.columns);
+        columns.clear();
+        *self = Frame {
+            v1,
+            v1_index,
+            columns,
+            ..Frame::default()
+        };
+    }
+
+    /// The frame's type: as sent, or inferred from its properties.
+    fn infer(&self) -> FrameType {
+        if let Some(t) = self.frame_type {
+            return t;
+        }
+        if self.version.is_some() || self.is_progressive.is_some() {
+            FrameType::DataSetHeader
+        } else if self.has_errors.is_some() || self.cancelled.is_some() {
+            FrameType::DataSetCompletion
+        } else if self.fragment_type.is_some() || self.field_count.is_some() {
+            FrameType::TableFragment
+        } else if self.progress.is_some() {
+            FrameType::TableProgress
+        } else if self.row_count.is_some() {
+            FrameType::TableCompletion
+        } else if self.columns_seen {
+            if self.head.is_some() {
+                FrameType::DataTable
+            } else {
+                FrameType::TableHeader
+            }
+        } else if self.head == Some(Head::Fragment) {
+            FrameType::TableFragment
+        } else if self.head.is_some() {
+            FrameType::DataTable
+        } else {
+            FrameType::Unknown
+        }
+    }
+}
+
+#[derive(Debug)]
+struct OpenTable {
+    id: i64,
+    columns: Vec<Column>,
+}
+
+/// The push decoder.
+///
+/// Call order: [`Decoder::feed`] with each chunk of the body and drain the
+/// returned [`Feed`] with [`Feed::next_event`] until it returns `Ok(None)`;
+/// after the last chunk, call [`Decoder::finish`]. A caller MUST call
+/// `finish`: without it a truncated body goes unnoticed. A caller that drops
+/// a `Feed` before it returned `Ok(None)` MUST feed `chunk[feed.consumed()..]`
+/// next. Errors are sticky: after one, every call returns it again.
+///
+/// ```
+/// use kusto_frames::{Decoder, Event};
+/// let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataTable","TableId":0,"TableKind":"PrimaryResult","TableName":"T",
+///  "Columns":[{"ColumnName":"x","ColumnType":"long"}],"Rows":[[1],[2]]},
+/// {"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+/// let mut dec = Decoder::new();
+/// let mut rows = 0;
+/// for chunk in body.chunks(10) {
+///     let mut feed = dec.feed(chunk);
+///     while let Some(ev) = feed.next_event()? {
+///         if let Event::Row(row) = ev {
+///             rows += 1;
+///             assert_eq!(row.cell(0).unwrap().raw(), rows.to_string());
+///         }
+///     }
+/// }
+/// dec.finish()?;
+/// assert_eq!(rows, 2);
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Decoder {
+    cfg: DecoderConfig,
+    lexer: Lexer,
+    pos: Pos,
+    format: Option<Format>,
+    frame: Frame,
+    col: Column,
+    open: Vec<OpenTable>,
+    cells: Vec<CellSpan>,
+    depth: u32,
+    cell_start: usize,
+    cell_kind: CellKind,
+    capture_start: usize,
+    capture_abs: u64,
+    skip_return: Pos,
+    v1_count: i64,
+    completion_seen: bool,
+    pending: Option<Emit>,
+    failed: Option<Error>,
+}
+
+impl core::fmt::Debug for Lexer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Lexer").field("base", &self.base).finish()
+    }
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder::new()
+    }
+}
+
+impl Decoder {
+    /// A decoder with the default limits.
+    pub fn new() -> Self {
+        Decoder::with_config(DecoderConfig::default())
+    }
+
+    /// A decoder with the given limits.
+    pub fn with_config(cfg: DecoderConfig) -> Self {
+        let lexer = Lexer::new(cfg.max_depth, cfg.max_token_bytes);
+        Decoder {
+            cfg,
+            lexer,
+            pos: Pos::Start,
+            format: None,
+            frame: Frame::default(),
+            col: Column::default(),
+            open: Vec::new(),
+            cells: Vec::new(),
+            depth: 0,
+            cell_start: 0,
+            cell_kind: CellKind::Null,
+            capture_start: 0,
+            capture_abs: 0,
+            skip_return: Pos::End,
+            v1_count: 0,
+            completion_seen: false,
+            pending: None,
+            failed: None,
+        }
+    }
+
+    /// Feeds the next chunk of the body. Drain the returned [`Feed`].
+    pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
+        Feed {
+            dec: self,
+            chunk,
+            pos: 0,
+            done: false,
+        }
+    }
+
+    /// Ends the input. `Err` with [`ErrorKind::UnexpectedEof`] when the body
+    /// stopped inside a value, [`ErrorKind::MissingCompletion`] when a V2 body
+    /// had no `DataSetCompletion` frame.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let r = self.lexer.at_eof().and_then(|()| {
+            if self.format == Some(Format::V2) && !self.completion_seen {
+                Err(Error::new(ErrorKind::MissingCompletion, self.lexer.base))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = r {
+            self.failed = Some(e);
+        }
+        r
+    }
+
+    /// Bytes consumed so far, over all chunks.
+    pub fn offset(&self) -> u64 {
+        self.lexer.base
+    }
+
+    /// The body's format, once its first bytes (and for an object, the key
+    /// that tells) have arrived.
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    /// `true` once a `DataSetCompletion` frame was decoded.
+    pub fn completion_seen(&self) -> bool {
+        self.completion_seen
+    }
+
+    fn text_of<'x>(&'x self, chunk: &'x [u8], t: &Token) -> &'x [u8] {
+        match t.unesc {
+            Some((a, b)) => self.lexer.unesc.get(a..b).unwrap_or(&[]),
+            None => {
+                let raw = self.lexer.bytes(chunk, t.start, t.end);
+                raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[])
+            }
+        }
+    }
+
+    fn string_of(&self, chunk: &[u8], t: &Token) -> String {
+        String::from(str_from_validated(self.text_of(chunk, t)))
+    }
+
+    fn int_of(&self, chunk: &[u8], t: &Token) -> Result<i64, Error> {
+        let raw = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+        raw.parse::<i64>().map_err(|_| {
+            let kind = if raw.bytes().all(|b| b == b'-' || b.is_ascii_digit()) {
+                ErrorKind::NumberOutOfRange
+            } else {
+                ErrorKind::UnexpectedType
+            };
+            Error::new(kind, t.abs)
+        })
+    }
+
+    fn begin_capture(&mut self, t: &Token, pos: Pos) {
+        let p = (t.abs - self.lexer.base) as usize;
+        self.lexer
+            .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
+        self.lexer.want_unesc = false;
+        self.capture_start = 0;
+        self.capture_abs = t.abs;
+        self.depth = 1;
+        self.pos = pos;
+    }
+
+    fn end_capture(&mut self, chunk: &[u8], q: usize) {
+        self.lexer.settle(chunk, self.capture_start, q);
+        self.lexer.end_outer();
+        self.lexer.want_unesc = true;
+    }
+
+    /// Skips the value that begins with `t`, then goes on at `ret`.
+    fn skip(&mut self, t: &Token, ret: Pos) {
+        match t.kind {
+            TokKind::BeginArr | TokKind::BeginObj => {
+                self.depth = 1;
+                self.skip_return = ret;
+                self.pos = Pos::Skip;
+            }
+            _ => self.pos = ret,
+        }
+    }
+
+    fn unexpected(t: &Token) -> Error {
+        Error::new(ErrorKind::UnexpectedType, t.abs)
+    }
+
+    fn frame_parent(&self) -> Pos {
+        if self.frame.v1 {
+            Pos::V1Tables
+        } else {
+            Pos::V2Frames
+        }
+    }
+
+    fn handle(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
+        use TokKind as K;
+        match self.pos {
+            Pos::Start => match t.kind {
+                K::BeginArr => {
+                    self.format = Some(Format::V2);
+                    self.pos = Pos::V2Frames;
+                }
+                K::BeginObj => self.pos = Pos::TopObject,
+                _ => return Err(Error::new(ErrorKind::NotAResponse, t.abs)),
+            },
+            Pos::V2Frames => match t.kind {
+                K::BeginObj => {
+                    self.frame.reset(false, 0);
+                    self.pos = Pos::FrameKey;
+                }
+                K::EndArr => self.pos = Pos::End,
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::TopObject => match t.kind {
+                K::Str => {
+                    let top = match self.text_of(chunk, &t) {
+                        b"Tables" => Some(Top::Tables),
+                        b"Exceptions" => Some(Top::Exceptions),
+                        b"error" => Some(Top::Error),
+                        _ => None,
+                    };
+                    self.pos = match top {
+                        Some(top) => Pos::TopValue(top),
+                        None => {
+                            self.skip_return = Pos::TopObject;
+                            Pos::Skip
+                        }
+                    };
+                    if top.is_none() {
+                        // The value comes next: skip it whatever it is.
+                        self.depth = 0;
+                    }
+                }
+                K::EndObj => self.pos = Pos::End,
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::TopValue(top) => match (top, t.kind) {
+                (Top::Tables, K::BeginArr) => {
+                    if self.format.is_none() {
+                        self.format = Some(Format::V1);
+                    }
+                    self.pos = Pos::V1Tables;
+                }
+                (Top::Tables, K::Null) => self.pos = Pos::TopObject,
+                (Top::Tables, _) => return Err(Self::unexpected(&t)),
+                (Top::Exceptions | Top::Error, K::BeginArr | K::BeginObj) => {
+                    if top == Top::Error && self.format.is_none() {
+                        self.format = Some(Format::Error);
+                    }
+                    let target = if top == Top::Error {
+                        Target::ErrorBody
+                    } else {
+                        Target::Exceptions
+                    };
+                    self.begin_capture(&t, Pos::Capture(target));
+                }
+                (Top::Exceptions, _) => {
+                    self.pos = Pos::TopObject;
+                    if t.kind != K::Null {
+                        return Ok(Some(Emit::Exceptions {
+                            start: t.start,
+                            end: t.end,
+                        }));
+                    }
+                }
+                (Top::Error, _) => {
+                    if self.format.is_none() {
+                        self.format = Some(Format::Error);
+                    }
+                    self.pos = Pos::TopObject;
+                    return Ok(Some(Emit::ErrorBody {
+                        start: t.start,
+                        end: t.end,
+                    }));
+                }
+            },
+            Pos::V1Tables => match t.kind {
+                K::BeginObj => {
+                    self.frame.reset(true, self.v1_count);
+                    self.v1_count += 1;
+                    self.pos = Pos::FrameKey;
+                }
+                K::EndArr => self.pos = Pos::TopObject,
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::FrameKey => match t.kind {
+                K::Str => {
+                    let prop = Prop::from_key(self.text_of(chunk, &t));
+                    self.pos = Pos::FrameValue(prop);
+                }
+                K::EndObj => {
+                    self.pos = self.frame_parent();
+                    return self.end_frame(t.abs);
+                }
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::FrameValue(prop) => return self.frame_value(prop, t, chunk),
+            Pos::Columns => match t.kind {
+                K::BeginObj => {
+                    self.col = Column::default();
+                    self.pos = Pos::ColumnKey;
+                }
+                K::EndArr => self.pos = Pos::FrameKey,
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::ColumnKey => match t.kind {
+                K::Str => {
+                    let which = match self.text_of(chunk, &t) {
+                        b"ColumnName" => Some(ColProp::Name),
+                        b"ColumnType" => Some(ColProp::ColumnType),
+                        b"DataType" => Some(ColProp::DataType),
+                        _ => None,
+                    };
+                    match which {
+                        Some(w) => self.pos = Pos::ColumnValue(w),
+                        None => {
+                            self.pos = Pos::Skip;
+                            self.skip_return = Pos::ColumnKey;
+                            self.depth = 0;
+                        }
+                    }
+                }
+                K::EndObj => {
+                    if self.frame.columns.len() >= self.cfg.max_columns {
+                        return Err(Error::new(ErrorKind::TooManyColumns, t.abs));
+                    }
+                    let mut col = core::mem::take(&mut self.col);
+                    col.resolve();
+                    self.frame.columns.push(col);
+                    self.pos = Pos::Columns;
+                }
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::ColumnValue(w) => {
+                match t.kind {
+                    K::Str => {
+                        let s = self.string_of(chunk, &t);
+                        match w {
+                            ColProp::Name => self.col.name = s,
+                            ColProp::ColumnType => self.col.column_type = Some(s),
+                            ColProp::DataType => self.col.data_type = Some(s),
+                        }
+                    }
+                    K::Null => {}
+                    _ => return Err(Self::unexpected(&t)),
+                }
+                self.pos = Pos::ColumnKey;
+            }
+            Pos::Rows => match t.kind {
+                K::BeginArr => {
+                    let p = (t.abs - self.lexer.base) as usize;
+                    self.lexer
+                        .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
+                    self.lexer.want_unesc = true;
+                    self.capture_abs = t.abs;
+                    self.cells.clear();
+                    self.depth = 0;
+                    self.pos = Pos::Row;
+                }
+                K::BeginObj => self.begin_capture(&t, Pos::RowError),
+                K::EndArr => self.pos = Pos::FrameKey,
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::Row => return self.row_token(t, chunk, q),
+            Pos::RowError => {
+                if self.nest(t.kind) {
+                    self.end_capture(chunk, q);
+                    self.pos = Pos::Rows;
+                    return Ok(Some(Emit::RowError {
+                        start: self.capture_start,
+                        end: t.end,
+                    }));
+                }
+            }
+            Pos::Capture(target) => {
+                if self.nest(t.kind) {
+                    self.end_capture(chunk, q);
+                    let (start, end) = (self.capture_start, t.end);
+                    match target {
+                        Target::FrameErrors => {
+                            let s = str_from_validated(self.lexer.bytes(chunk, start, end));
+                            self.frame.errors = Some(String::from(s));
+                            self.pos = Pos::FrameKey;
+                        }
+                        Target::Exceptions => {
+                            self.pos = Pos::TopObject;
+                            return Ok(Some(Emit::Exceptions { start, end }));
+                        }
+                        Target::ErrorBody => {
+                            self.pos = Pos::TopObject;
+                            return Ok(Some(Emit::ErrorBody { start, end }));
+                        }
+                    }
+                }
+            }
+            Pos::Skip => {
+                if self.depth == 0 {
+                    // First token of the skipped value.
+                    let ret = self.skip_return;
+                    self.skip(&t, ret);
+                } else if self.nest(t.kind) {
+                    self.pos = self.skip_return;
+                }
+            }
+            Pos::End => return Err(Error::new(ErrorKind::TrailingData, t.abs)),
+        }
+        Ok(None)
+    }
+
+    /// Tracks nesting inside a skipped or captured value; `true` when the
+    /// value just closed.
+    fn nest(&mut self, k: TokKind) -> bool {
+        match k {
+            TokKind::BeginArr | TokKind::BeginObj => {
+                self.depth += 1;
+                false
+            }
+            TokKind::EndArr | TokKind::EndObj => {
+                self.depth -= 1;
+                self.depth == 0
+            }
+            _ => false,
+        }
+    }
+
+    fn row_token(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
+        use TokKind as K;
+        if self.depth == 0 {
+            let kind = match t.kind {
+                K::EndArr => {
+                    self.lexer.end_outer();
+                    self.pos = Pos::Rows;
+                    return Ok(Some(Emit::Row { end: t.end }));
+                }
+                K::BeginArr | K::BeginObj => {
+                    self.depth = 1;
+                    self.cell_start = t.start;
+                    self.cell_kind = if t.kind == K::BeginArr {
+                        CellKind::Array
+                    } else {
+                        CellKind::Object
+                    };
+                    self.lexer.want_unesc = false;
+                    return Ok(None);
+                }
+                K::Str => CellKind::String,
+                K::Num => CellKind::Number,
+                K::True | K::False => CellKind::Bool,
+                K::Null => CellKind::Null,
+                K::EndObj => return Err(Self::unexpected(&t)),
+            };
+            self.push_cell(
+                CellSpan {
+                    start: t.start,
+                    end: t.end,
+                    kind,
+                    unesc: t.unesc,
+                },
+                t.abs,
+            )?;
+        } else if self.nest(t.kind) {
+            self.lexer.settle(chunk, self.cell_start, q);
+            self.lexer.want_unesc = true;
+            self.push_cell(
+                CellSpan {
+                    start: self.cell_start,
+                    end: t.end,
+                    kind: self.cell_kind,
+                    unesc: None,
+                },
+                t.abs,
+            )?;
+        }
+        Ok(None)
+    }
+
+    fn push_cell(&mut self, span: CellSpan, abs: u64) -> Result<(), Error> {
+        if self.cells.len() >= self.cfg.max_columns {
+            return Err(Error::new(ErrorKind::TooManyColumns, abs));
+        }
+        self.cells.push(span);
+        Ok(())
+    }
+
+    fn frame_value(&mut self, prop: Prop, t: Token, chunk: &[u8]) -> Result<Option<Emit>, Error> {
+        use TokKind as K;
+        self.pos = Pos::FrameKey;
+        let is_null = t.kind == K::Null;
+        match prop {
+            Prop::FrameType
+            | Prop::TableKind
+            | Prop::TableName
+            | Prop::Version
+            | Prop::ErrorReportingPlacement
+            | Prop::TableFragmentType => {
+                if is_null {
+                    return Ok(None);
+                }
+                if t.kind != K::Str {
+                    return Err(Self::unexpected(&t));
+                }
+                let f = &mut self.frame;
+                match prop {
+                    Prop::FrameType => {
+                        let text = match t.unesc {
+                            Some((a, b)) => self.lexer.unesc.get(a..b).unwrap_or(&[]),
+                            None => {
+                                let raw = self.lexer.bytes(chunk, t.start, t.end);
+                                raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[])
+                            }
+                        };
+                        f.frame_type = Some(FrameType::from_name(text));
+                        f.frame_type_name.clear();
+                        f.frame_type_name.push_str(str_from_validated(text));
+                    }
+                    _ => {
+                        let s = self.string_of(chunk, &t);
+                        let f = &mut self.frame;
+                        match prop {
+                            Prop::TableKind => f.kind = Some(s),
+                            Prop::TableName => f.name = Some(s),
+                            Prop::Version => f.version = Some(s),
+                            Prop::ErrorReportingPlacement => f.erp = Some(s),
+                            _ => f.fragment_type = Some(s),
+                        }
+                    }
+                }
+            }
+            Prop::TableId | Prop::FieldCount | Prop::RowCount => {
+                if is_null {
+                    return Ok(None);
+                }
+                if t.kind != K::Num {
+                    return Err(Self::unexpected(&t));
+                }
+                let v = self.int_of(chunk, &t)?;
+                match prop {
+                    Prop::TableId => self.frame.table_id = Some(v),
+                    Prop::FieldCount => self.frame.field_count = Some(v),
+                    _ => self.frame.row_count = Some(v),
+                }
+            }
+            Prop::TableProgress => match t.kind {
+                K::Null => {}
+                K::Num => {
+                    let raw = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+                    self.frame.progress = raw.parse::<f64>().ok();
+                }
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Prop::IsProgressive | Prop::IsFragmented | Prop::HasErrors | Prop::Cancelled => {
+                let v = match t.kind {
+                    K::True => true,
+                    K::False => false,
+                    K::Null => return Ok(None),
+                    _ => return Err(Self::unexpected(&t)),
+                };
+                let f = &mut self.frame;
+                match prop {
+                    Prop::IsProgressive => f.is_progressive = Some(v),
+                    Prop::IsFragmented => f.is_fragmented = Some(v),
+                    Prop::HasErrors => f.has_errors = Some(v),
+                    _ => f.cancelled = Some(v),
+                }
+            }
+            Prop::Columns => match t.kind {
+                K::BeginArr => {
+                    self.frame.columns.clear();
+                    self.frame.columns_seen = true;
+                    self.pos = Pos::Columns;
+                }
+                K::Null => {}
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Prop::Rows => match t.kind {
+                K::BeginArr => return Ok(self.begin_rows(&t)),
+                K::Null => {}
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Prop::OneApiErrors => match t.kind {
+                K::BeginArr | K::BeginObj => {
+                    self.begin_capture(&t, Pos::Capture(Target::FrameErrors))
+                }
+                K::Null => {}
+                _ => {
+                    let s = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+                    self.frame.errors = Some(String::from(s));
+                }
+            },
+            Prop::Other => self.skip(&t, Pos::FrameKey),
+        }
+        Ok(None)
+    }
+
+    fn begin_rows(&mut self, t: &Token) -> Option<Emit> {
+        let f = &self.frame;
+        let head = if f.v1 {
+            Some(Head::V1Table)
+        } else {
+            match f.frame_type {
+                Some(FrameType::DataTable) => Some(Head::DataTable),
+                Some(FrameType::TableFragment) => Some(Head::Fragment),
+                Some(_) => None,
+                None => {
+                    let open = f
+                        .table_id
+                        .is_some_and(|id| self.open.iter().any(|o| o.id == id));
+                    if f.fragment_type.is_some() || f.field_count.is_some() {
+                        Some(Head::Fragment)
+                    } else if f.columns_seen || f.kind.is_some() || f.name.is_some() {
+                        Some(Head::DataTable)
+                    } else if open {
+                        Some(Head::Fragment)
+                    } else {
+                        Some(Head::DataTable)
+                    }
+                }
+            }
+        };
+        match head {
+            // Rows of a frame that carries none (or of an unknown frame).
+            None => {
+                self.skip(t, Pos::FrameKey);
+                None
+            }
+            Some(h) => {
+                self.pos = Pos::Rows;
+                if self.frame.head.is_some() {
+                    // A second `Rows` in the same frame: its rows follow the first ones.
+                    return None;
+                }
+                self.frame.head = Some(h);
+                self.frame.open_idx = match h {
+                    Head::Fragment => self
+                        .frame
+                        .table_id
+                        .and_then(|id| self.open.iter().position(|o| o.id == id)),
+                    _ => None,
+                };
+                Some(Emit::Head(h))
+            }
+        }
+    }
+
+    fn end_frame(&mut self, abs: u64) -> Result<Option<Emit>, Error> {
+        if self.frame.v1 {
+            if self.frame.head.is_none() {
+                self.frame.head = Some(Head::V1Table);
+                self.pending = Some(Emit::V1End);
+                return Ok(Some(Emit::Head(Head::V1Table)));
+            }
+            return Ok(Some(Emit::V1End));
+        }
+        let ty = match self.frame.head {
+            Some(Head::Fragment) => FrameType::TableFragment,
+            Some(_) => FrameType::DataTable,
+            None => self.frame.infer(),
+        };
+        match ty {
+            FrameType::DataTable | FrameType::TableFragment if self.frame.head.is_none() => {
+                let h = if ty == FrameType::DataTable {
+                    Head::DataTable
+                } else {
+                    Head::Fragment
+                };
+                self.frame.head = Some(h);
+                if h == Head::Fragment {
+                    self.frame.open_idx = self
+                        .frame
+                        .table_id
+                        .and_then(|id| self.open.iter().position(|o| o.id == id));
+                }
+                self.pending = Some(Emit::End(ty));
+                return Ok(Some(Emit::Head(h)));
+            }
+            FrameType::TableHeader => {
+                let id = self.frame.table_id.unwrap_or(-1);
+                let columns = self.frame.columns.clone();
+                if let Some(o) = self.open.iter_mut().find(|o| o.id == id) {
+                    o.columns = columns;
+                } else {
+                    if self.open.len() >= self.cfg.max_open_tables {
+                        return Err(Error::new(ErrorKind::TooManyTables, abs));
+                    }
+                    self.open.push(OpenTable { id, columns });
+                }
+            }
+            FrameType::TableCompletion => {
+                if let Some(id) = self.frame.table_id {
+                    self.open.retain(|o| o.id != id);
+                }
+            }
+            FrameType::DataSetCompletion => self.completion_seen = true,
+            _ => {}
+        }
+        Ok(Some(Emit::End(ty)))
+    }
+
+    fn table_info(&self) -> TableInfo<'_> {
+        let f = &self.frame;
+        TableInfo {
+            table_id: if f.v1 { Some(f.v1_index) } else { f.table_id },
+            kind: f.kind.as_deref().map(TableKind::from_name),
+            name: f.name.as_deref(),
+            columns: &f.columns,
+        }
+    }
+
+    fn fragment(&self) -> Fragment<'_> {
+        let f = &self.frame;
+        Fragment {
+            table_id: f.table_id,
+            fragment_type: f.fragment_type.as_deref().map(|s| match s {
+                "DataAppend" => FragmentType::DataAppend,
+                "DataReplace" => FragmentType::DataReplace,
+                other => FragmentType::Other(other),
+            }),
+            field_count: f.field_count,
+            columns: self.row_columns(),
+        }
+    }
+
+    fn row_columns(&self) -> &[Column] {
+        match self.frame.head {
+            Some(Head::Fragment) => self
+                .frame
+                .open_idx
+                .and_then(|i| self.open.get(i))
+                .map_or(&[][..], |o| &o.columns[..]),
+            _ => &self.frame.columns,
+        }
+    }
+
+    fn raw<'x>(&'x self, chunk: &'x [u8], start: usize, end: usize) -> RawJson<'x> {
+        RawJson(str_from_validated(self.lexer.bytes(chunk, start, end)))
+    }
+
+    fn build<'x>(&'x mut self, emit: Emit, chunk: &'x [u8]) -> Event<'x> {
+        // Counters first, then shared borrows only.
+        if let Emit::Row { .. } | Emit::RowError { .. } = emit {
+            self.frame.row_index += 1;
+        }
+        let this = &*self;
+        let f = &this.frame;
+        match emit {
+            Emit::Head(Head::DataTable) => Event::DataTable(this.table_info()),
+            Emit::Head(Head::V1Table) => Event::V1Table(this.table_info()),
+            Emit::Head(Head::Fragment) => Event::TableFragment(this.fragment()),
+            Emit::V1End => Event::V1TableEnd(this.table_info()),
+            Emit::End(ty) => match ty {
+                FrameType::DataSetHeader => Event::DataSetHeader(DataSetHeader {
+                    version: f.version.as_deref(),
+                    is_progressive: f.is_progressive,
+                    is_fragmented: f.is_fragmented,
+                    error_reporting_placement: f.erp.as_deref(),
+                }),
+                FrameType::TableHeader => Event::TableHeader(this.table_info()),
+                FrameType::DataTable => Event::DataTableEnd(this.table_info()),
+                FrameType::TableFragment => Event::TableFragmentEnd(this.fragment()),
+                FrameType::TableProgress => Event::TableProgress(TableProgress {
+                    table_id: f.table_id,
+                    progress: f.progress,
+                }),
+                FrameType::TableCompletion => Event::TableCompletion(TableCompletion {
+                    table_id: f.table_id,
+                    row_count: f.row_count,
+                    errors: f.errors.as_deref().map(RawJson),
+                }),
+                FrameType::DataSetCompletion => Event::DataSetCompletion(DataSetCompletion {
+                    has_errors: f.has_errors.unwrap_or(false),
+                    cancelled: f.cancelled.unwrap_or(false),
+                    errors: f.errors.as_deref().map(RawJson),
+                }),
+                FrameType::Unknown => Event::UnknownFrame {
+                    frame_type: &f.frame_type_name,
+                },
+            },
+            Emit::Row { end } => {
+                let lx = &this.lexer;
+                let s = lx.spill.len();
+                let part = if end > s {
+                    chunk
+                        .get(lx.cap_chunk_start..lx.chunk_index(end))
+                        .unwrap_or(&[])
+                } else {
+                    &[]
+                };
+                Event::Row(Row {
+                    table_id: if f.v1 { Some(f.v1_index) } else { f.table_id },
+                    index: f.row_index - 1,
+                    offset: this.capture_abs,
+                    columns: this.row_columns(),
+                    spill: &lx.spill,
+                    part,
+                    unesc: &lx.unesc,
+                    cells: &this.cells,
+                })
+            }
+            Emit::RowError { start, end } => Event::RowError(RowError {
+                table_id: if f.v1 { Some(f.v1_index) } else { f.table_id },
+                index: f.row_index - 1,
+                offset: this.capture_abs,
+                raw: this.raw(chunk, start, end),
+            }),
+            Emit::Exceptions { start, end } => Event::V1Exceptions(this.raw(chunk, start, end)),
+            Emit::ErrorBody { start, end } => Event::ErrorBody(this.raw(chunk, start, end)),
+        }
+    }
+}
+
+/// One chunk being decoded. Drain it with [`Feed::next_event`].
+#[must_use = "drain it with next_event()"]
+pub struct Feed<'d, 'c> {
+    dec: &'d mut Decoder,
+    chunk: &'c [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl Feed<'_, '_> {
+    /// `Ok(Some(event))`: the next event. `Ok(None)`: the chunk is used up
+    /// (a value in progress is kept in scratch); feed the next one.
+    pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if let Some(e) = self.dec.failed {
+            return Err(e);
+        }
+        let emit = match self.dec.pending.take() {
+            Some(e) => e,
+            None => loop {
+                if self.done {
+                    return Ok(None);
+                }
+                let t = match self.dec.lexer.next(self.chunk, &mut self.pos) {
+                    Ok(Some(t)) => t,
+                    Ok(None) => {
+                        self.dec.lexer.end_chunk(self.chunk, self.pos);
+                        self.done = true;
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(self.fail(e)),
+                };
+                match self.dec.handle(t, self.chunk, self.pos) {
+                    Ok(Some(e)) => break e,
+                    Ok(None) => {}
+                    Err(e) => return Err(self.fail(e)),
+                }
+            },
+        };
+        Ok(Some(self.dec.build(emit, self.chunk)))
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.dec.failed = Some(e);
+        e
+    }
+
+    /// Bytes of the chunk consumed so far. If the feed is dropped before
+    /// `next_event` returned `Ok(None)`, feed `chunk[consumed()..]` next.
+    pub fn consumed(&self) -> usize {
+        self.pos
+    }
+}
+
+impl Drop for Feed<'_, '_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.dec.lexer.end_chunk(self.chunk, self.pos);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The decoder's error type: small, `Copy`, and carrying a byte offset.
+
+use core::fmt;
+
+/// What went wrong. The byte offset is on [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A byte that the JSON grammar does not allow here.
+    Syntax,
+    /// The body ended in the middle of a value, or before its last frame.
+    UnexpectedEof,
+    /// A complete V2 body without a `DataSetCompletion` frame.
+    MissingCompletion,
+    /// A string holds bytes that are not UTF-8.
+    InvalidUtf8,
+    /// A backslash escape that JSON does not define, or a bad `\u` escape.
+    InvalidEscape,
+    /// A `\u` escape of a UTF-16 surrogate without its pair.
+    LoneSurrogate,
+    /// A number with a leading zero, such as `01`.
+    LeadingZero,
+    /// A malformed number, such as `-`, `1.` or `1e`.
+    InvalidNumber,
+    /// A comma before `]` or `}`.
+    TrailingComma,
+    /// An unescaped control character (below U+0020) inside a string.
+    ControlCharacter,
+    /// Something other than whitespace after the body.
+    TrailingData,
+    /// The body is neither a JSON array (V2) nor a JSON object (V1 or error).
+    NotAResponse,
+    /// Containers nested deeper than the configured limit.
+    DepthLimit,
+    /// One string or number is longer than the configured limit.
+    TokenTooLong,
+    /// One row (or one captured value) is longer than the configured limit.
+    RowTooLarge,
+    /// A row or a table has more cells or columns than the configured limit.
+    TooManyColumns,
+    /// More tables open at once than the configured limit.
+    TooManyTables,
+    /// A known property, a frame or a row has a JSON type the protocol does not allow.
+    UnexpectedType,
+    /// A number property (TableId, RowCount, ...) is out of range.
+    NumberOutOfRange,
+}
+
+impl ErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "syntax error",
+            ErrorKind::UnexpectedEof => "unexpected end of input",
+            ErrorKind::MissingCompletion => "body ended without a DataSetCompletion frame",
+            ErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ErrorKind::InvalidEscape => "invalid escape",
+            ErrorKind::LoneSurrogate => "lone UTF-16 surrogate in \\u escape",
+            ErrorKind::LeadingZero => "number with a leading zero",
+            ErrorKind::InvalidNumber => "invalid number",
+            ErrorKind::TrailingComma => "trailing comma",
+            ErrorKind::ControlCharacter => "control character in string",
+            ErrorKind::TrailingData => "trailing data after the body",
+            ErrorKind::NotAResponse => "body is not a JSON array or object",
+            ErrorKind::DepthLimit => "nesting depth limit exceeded",
+            ErrorKind::TokenTooLong => "token longer than the configured limit",
+            ErrorKind::RowTooLarge => "row longer than the configured limit",
+            ErrorKind::TooManyColumns => "more cells or columns than the configured limit",
+            ErrorKind::TooManyTables => "more open tables than the configured limit",
+            ErrorKind::UnexpectedType => "value of an unexpected type",
+            ErrorKind::NumberOutOfRange => "number out of range",
+        }
+    }
+}
+
+/// A decoding error: what went wrong, and the byte offset from the start of
+/// the body where it was detected. The offset never depends on how the body
+/// was split into chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Error {
+    kind: ErrorKind,
+    offset: u64,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, offset: u64) -> Self {
+        Error { kind, offset }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Byte offset from the start of the body.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// `true` when the body was cut short: a streaming caller that sees this
+    /// from [`crate::Decoder::finish`] got a truncated response.
+    pub fn is_eof(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::UnexpectedEof | ErrorKind::MissingCompletion
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.kind.describe(), self.offset)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}

@@ -1,0 +1,59 @@
+//! A push-based, zero-copy, `no_std` decoder for Azure Data Explorer (Kusto)
+//! query responses: V2 frame arrays (whole, progressive and fragmented), V1
+//! `{"Tables":[...]}` bodies and OneApiErrors error bodies.
+//!
+//! Feed the body in chunks of any size, split anywhere, and drain events.
+//! Rows are handed out as soon as their `]` arrives, so memory is bounded by
+//! the largest row, never by a table or the response. Cells borrow from the
+//! chunk when they lie inside it.
+//!
+//! ```
+//! use kusto_frames::{Decoder, Event};
+//! # let body: &[u8] = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+//! # let chunks = body.chunks(7);
+//! let mut dec = Decoder::new();
+//! for chunk in chunks {
+//!     let mut feed = dec.feed(chunk);
+//!     while let Some(ev) = feed.next_event()? {
+//!         match ev {
+//!             Event::Row(row) => { let _first = row.cell(0); }
+//!             Event::RowError(e) => eprintln!("partial failure: {}", e.raw.get()),
+//!             _ => {}
+//!         }
+//!     }
+//! }
+//! dec.finish()?; // a truncated body is an error here
+//! # Ok::<(), kusto_frames::Error>(())
+//! ```
+//!
+//! # Crate features
+//! - `std` (default): `std::error::Error` impls. Without it the crate needs
+//!   only `core` and `alloc`.
+#![no_std]
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(any(test, feature = "std"))]
+extern crate std;
+
+mod cell;
+mod decoder;
+mod error;
+mod event;
+mod lex;
+mod owned;
+mod unchecked;
+pub mod value;
+
+pub use cell::{Cell, CellKind};
+pub use decoder::{Decoder, DecoderConfig, Feed, Format};
+pub use error::{Error, ErrorKind};
+pub use event::{
+    Column, DataSetCompletion, DataSetHeader, Event, Fragment, FragmentType, RawJson, Row,
+    RowError, TableCompletion, TableInfo, TableKind, TableProgress,
+};
+pub use owned::{
+    decode_chunks, decode_slice, OwnedCell, OwnedEvent, OwnedFragment, OwnedRow, OwnedTable,
+};

@@ -1,0 +1,1 @@
+//! std::io and async adapters for kusto-frames.
