@@ -1178,3 +1178,277 @@ impl Drop for Feed<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::owned::OwnedEvent;
+    use alloc::vec::Vec;
+
+    fn run(cfg: &DecoderConfig, body: &[u8], chunk: usize) -> (Vec<OwnedEvent>, Result<(), Error>) {
+        let mut dec = Decoder::with_config(cfg.clone());
+        let mut events = Vec::new();
+        for c in body.chunks(chunk.max(1)) {
+            let mut feed = dec.feed(c);
+            loop {
+                match feed.next_event() {
+                    Ok(Some(ev)) => events.push(ev.to_owned()),
+                    Ok(None) => break,
+                    Err(e) => return (events, Err(e)),
+                }
+            }
+        }
+        let r = dec.finish();
+        (events, r)
+    }
+
+    /// Decodes whole and in 1- and 3-byte chunks; all must agree.
+    fn check(cfg: &DecoderConfig, body: &str) -> (Vec<OwnedEvent>, Result<(), Error>) {
+        let whole = run(cfg, body.as_bytes(), usize::MAX);
+        for n in [1, 3] {
+            assert_eq!(run(cfg, body.as_bytes(), n), whole, "chunk {n}: {body}");
+        }
+        whole
+    }
+
+    fn err(body: &str) -> (ErrorKind, u64) {
+        let e = check(&DecoderConfig::default(), body).1.unwrap_err();
+        (e.kind(), e.offset())
+    }
+
+    macro_rules! errors {
+        ($($name:ident: $body:expr => $kind:ident @ $off:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(err($body), (ErrorKind::$kind, $off));
+            }
+        )*};
+    }
+
+    const H: &str = r#"{"FrameType":"DataSetHeader","Version":"v2.0"}"#; // 46 bytes
+
+    errors! {
+        empty_body: "" => UnexpectedEof @ 0;
+        whitespace_body: " \n" => UnexpectedEof @ 2;
+        scalar_body: "42" => NotAResponse @ 0;
+        text_body: "Bad request" => NotAResponse @ 0;
+        bom_body: "\u{feff}[]" => NotAResponse @ 0;
+        truncated_frame: "[{\"FrameType\":\"DataSe" => UnexpectedEof @ 21;
+        missing_completion: "[]" => MissingCompletion @ 2;
+        trailing_comma_array: "[{},]" => TrailingComma @ 4;
+        trailing_comma_object: "[{\"a\":1,}]" => TrailingComma @ 8;
+        leading_zero: "[{\"a\":012}]" => LeadingZero @ 7;
+        bad_number: "[{\"a\":1.}]" => InvalidNumber @ 8;
+        bad_exponent: "[{\"a\":1e}]" => InvalidNumber @ 8;
+        minus_alone: "[{\"a\":-}]" => InvalidNumber @ 7;
+        bad_escape: "[{\"a\":\"\\x\"}]" => InvalidEscape @ 8;
+        bad_unicode_escape: "[{\"a\":\"\\u12G4\"}]" => InvalidEscape @ 11;
+        lone_high_surrogate: "[{\"a\":\"\\ud800x\"}]" => LoneSurrogate @ 13;
+        lone_low_surrogate: "[{\"a\":\"\\udc00\"}]" => LoneSurrogate @ 12;
+        control_char: "[{\"a\":\"x\ty\"}]" => ControlCharacter @ 8;
+        trailing_data: "[{\"HasErrors\":false}] x" => TrailingData @ 22;
+        bad_literal: "[{\"a\":tru}]" => Syntax @ 9;
+        missing_colon: "[{\"a\" 1}]" => Syntax @ 6;
+        frame_not_object: "[1]" => UnexpectedType @ 1;
+        rows_not_array: "[{\"Rows\":5}]" => UnexpectedType @ 9;
+        scalar_in_rows: "[{\"Rows\":[1]}]" => UnexpectedType @ 10;
+        table_id_string: "[{\"TableId\":\"1\"}]" => UnexpectedType @ 12;
+        table_id_fraction: "[{\"TableId\":1.5}]" => UnexpectedType @ 12;
+        table_id_too_big: "[{\"TableId\":99999999999999999999}]" => NumberOutOfRange @ 12;
+        column_name_number: "[{\"Columns\":[{\"ColumnName\":1}]}]" => UnexpectedType @ 27;
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_with_its_offset() {
+        for (body, off) in [
+            (&b"[{\"a\":\"\xff\"}]"[..], 7),
+            (&b"[{\"a\":\"\xc3\"}]"[..], 8),
+            (&b"[{\"a\":\"\xe0\x80\x80\"}]"[..], 8),
+            (&b"[{\"a\":\"\xed\xa0\x80\"}]"[..], 8),
+            (&b"[{\"a\":\"\xf4\x90\x80\x80\"}]"[..], 8),
+            (&b"[{\"a\":1}\xc3\xa9]"[..], 8),
+        ] {
+            let whole = run(&DecoderConfig::default(), body, usize::MAX);
+            assert_eq!(run(&DecoderConfig::default(), body, 1), whole);
+            let e = whole.1.unwrap_err();
+            let want = if off == 8 && body.ends_with(b"\xa9]") {
+                ErrorKind::Syntax
+            } else {
+                ErrorKind::InvalidUtf8
+            };
+            assert_eq!((e.kind(), e.offset()), (want, off), "{body:?}");
+        }
+        // Valid multi-byte sequences of every length pass.
+        let ok = "[{\"a\":\"\u{e9}\u{65e5}\u{1F600}\u{10FFFF}\"},{\"HasErrors\":false}]";
+        assert_eq!(check(&DecoderConfig::default(), ok).1, Ok(()));
+    }
+
+    #[test]
+    fn depth_limit() {
+        let mut cfg = DecoderConfig::default();
+        cfg.max_depth(6);
+        let ok = alloc::format!("[{H},{{\"Rows\":[[[[1]]]]}},{{\"HasErrors\":false}}]");
+        assert_eq!(check(&cfg, &ok).1, Ok(()));
+        let deep = alloc::format!("[{H},{{\"Rows\":[[[[[1]]]]]}}]");
+        let e = check(&cfg, &deep).1.unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::DepthLimit, 60));
+    }
+
+    #[test]
+    fn token_limit() {
+        let mut cfg = DecoderConfig::default();
+        cfg.max_token_bytes(12);
+        assert_eq!(
+            check(&cfg, "[{\"TableName\":\"12345678\"},{\"HasErrors\":false}]").1,
+            Ok(())
+        );
+        let e = check(&cfg, "[{\"TableName\":\"123456789012345\"}]")
+            .1
+            .unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::TokenTooLong, 26));
+        let e = check(&cfg, "[{\"TableId\":123456789012345}]")
+            .1
+            .unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::TokenTooLong, 24));
+    }
+
+    #[test]
+    fn row_limit_bounds_memory_and_keeps_earlier_rows() {
+        let mut cfg = DecoderConfig::default();
+        cfg.max_row_bytes(16);
+        let body = "[{\"Rows\":[[1,2,3],[\"a long string cell\"]]}]";
+        let (ev, r) = check(&cfg, body);
+        let e = r.unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::RowTooLarge, 18 + 16));
+        assert!(matches!(ev.last(), Some(OwnedEvent::Row(_))));
+        // A row error object counts against the same limit.
+        let e = check(&cfg, "[{\"Rows\":[{\"OneApiErrors\":[1,2,3,4]}]}]")
+            .1
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::RowTooLarge);
+    }
+
+    #[test]
+    fn column_and_table_limits() {
+        let mut cfg = DecoderConfig::default();
+        cfg.max_columns(2).max_open_tables(1);
+        let e = check(&cfg, "[{\"Rows\":[[1,2,3]]}]").1.unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::TooManyColumns, 15));
+        let cols = "[{\"Columns\":[{\"ColumnName\":\"a\"},{\"ColumnName\":\"b\"},{\"ColumnName\":\"c\"}]}]";
+        assert_eq!(
+            check(&cfg, cols).1.unwrap_err().kind(),
+            ErrorKind::TooManyColumns
+        );
+        let tables = "[{\"FrameType\":\"TableHeader\",\"TableId\":1},{\"FrameType\":\"TableHeader\",\"TableId\":2}]";
+        assert_eq!(
+            check(&cfg, tables).1.unwrap_err().kind(),
+            ErrorKind::TooManyTables
+        );
+        // Completing a table frees its slot.
+        let ok = "[{\"FrameType\":\"TableHeader\",\"TableId\":1},{\"FrameType\":\"TableCompletion\",\"TableId\":1},{\"FrameType\":\"TableHeader\",\"TableId\":2},{\"HasErrors\":false}]";
+        assert_eq!(check(&cfg, ok).1, Ok(()));
+    }
+
+    #[test]
+    fn every_frame_kind_without_frame_type() {
+        let body = r#"[{"Version":"v2.0","IsProgressive":true},
+            {"TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[{"ColumnName":"x","ColumnType":"int"}]},
+            {"TableId":1,"FieldCount":1,"TableFragmentType":"DataAppend","Rows":[[1]]},
+            {"TableId":1,"TableProgress":12.5},
+            {"TableId":1,"Rows":[[2]]},
+            {"TableId":1,"RowCount":2},
+            {"TableId":2,"TableKind":"QueryProperties","TableName":"@ExtendedProperties","Columns":[],"Rows":[]},
+            {"HasErrors":false,"Cancelled":false}]"#;
+        let (ev, r) = check(&DecoderConfig::default(), body);
+        assert_eq!(r, Ok(()));
+        let names: Vec<&str> = ev
+            .iter()
+            .map(|e| match e {
+                OwnedEvent::DataSetHeader { .. } => "DataSetHeader",
+                OwnedEvent::TableHeader(_) => "TableHeader",
+                OwnedEvent::TableFragment(_) => "TableFragment",
+                OwnedEvent::TableFragmentEnd(_) => "TableFragmentEnd",
+                OwnedEvent::Row(_) => "Row",
+                OwnedEvent::TableProgress { .. } => "TableProgress",
+                OwnedEvent::TableCompletion { .. } => "TableCompletion",
+                OwnedEvent::DataTable(_) => "DataTable",
+                OwnedEvent::DataTableEnd(_) => "DataTableEnd",
+                OwnedEvent::DataSetCompletion { .. } => "DataSetCompletion",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "DataSetHeader",
+                "TableHeader",
+                "TableFragment",
+                "Row",
+                "TableFragmentEnd",
+                "TableProgress",
+                "TableFragment",
+                "Row",
+                "TableFragmentEnd",
+                "TableCompletion",
+                "DataTable",
+                "DataTableEnd",
+                "DataSetCompletion"
+            ]
+        );
+    }
+
+    #[test]
+    fn fragment_rows_carry_the_header_columns() {
+        let body = r#"[{"FrameType":"TableHeader","TableId":4,"Columns":[{"ColumnName":"x","ColumnType":"long"}]},{"FrameType":"TableFragment","TableId":4,"Rows":[[1]]},{"FrameType":"DataSetCompletion"}]"#;
+        let mut dec = Decoder::new();
+        let mut feed = dec.feed(body.as_bytes());
+        let mut names = Vec::new();
+        while let Some(ev) = feed.next_event().unwrap() {
+            if let Event::Row(row) = ev {
+                names.extend(row.columns().iter().map(|c| String::from(c.name())));
+            }
+        }
+        assert_eq!(names, ["x"]);
+    }
+
+    #[test]
+    fn unknown_frames_and_properties_are_skipped() {
+        let body = r#"[{"FrameType":"Future","Rows":[[1]],"X":{"a":[1,{"b":null}]}},{"FrameType":"DataTable","Extra":[1,2],"Rows":[[true]],"More":"x"},{"FrameType":"DataSetCompletion","HasErrors":false}]"#;
+        let (ev, r) = check(&DecoderConfig::default(), body);
+        assert_eq!(r, Ok(()));
+        assert!(
+            matches!(&ev[0], OwnedEvent::UnknownFrame { frame_type } if frame_type == "Future")
+        );
+        assert_eq!(
+            ev.iter()
+                .filter(|e| matches!(e, OwnedEvent::Row(_)))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn escaped_keys_are_recognised() {
+        let body = r#"[{"\u0046rameType":"DataSetHeader","Version":"v\u0032.0"},{"FrameType":"DataSetCompletion"}]"#;
+        let (ev, r) = check(&DecoderConfig::default(), body);
+        assert_eq!(r, Ok(()));
+        assert!(
+            matches!(&ev[0], OwnedEvent::DataSetHeader { version: Some(v), .. } if v == "v2.0")
+        );
+    }
+
+    #[test]
+    fn format_detection() {
+        for (body, f) in [
+            ("[", Format::V2),
+            ("{\"Tables\":[", Format::V1),
+            ("{\"error\":{", Format::Error),
+        ] {
+            let mut dec = Decoder::new();
+            let mut feed = dec.feed(body.as_bytes());
+            while feed.next_event().unwrap().is_some() {}
+            drop(feed);
+            assert_eq!(dec.format(), Some(f));
+        }
+    }
+}

@@ -118,5 +118,4 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

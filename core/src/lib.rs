@@ -27,8 +27,10 @@
 //! ```
 //!
 //! # Crate features
-//! - `std` (default): `std::error::Error` impls. Without it the crate needs
-//!   only `core` and `alloc`.
+//! - `std` (default): lets `memchr` detect SIMD support at run time. The
+//!   error types implement `core::error::Error` either way. Without `std` the
+//!   crate needs only `core` and `alloc` (it builds for
+//!   `thumbv7em-none-eabihf`).
 #![no_std]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -42,6 +44,7 @@ mod cell;
 mod decoder;
 mod error;
 mod event;
+mod json_check;
 mod lex;
 mod owned;
 mod unchecked;

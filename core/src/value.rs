@@ -1,6 +1,17 @@
 //! Kusto scalar types and typed access to cells.
+//!
+//! [`convert`] turns one [`Cell`] of a column of a given [`ScalarType`] into a
+//! typed [`Value`]. The fixed formats (`datetime`, `timespan`, `guid`) are
+//! parsed by hand at the byte level, integers are parsed exactly from their
+//! text (never through `f64`), and `decimal` values are kept as the text that
+//! was sent ([`Decimal`]), with a lossless conversion to a scaled integer.
+//!
+//! Nothing here allocates or panics, whatever the input.
 
-use crate::cell::Cell;
+use core::fmt;
+
+use crate::cell::{Cell, CellKind};
+use crate::json_check::is_valid_json;
 
 /// A Kusto scalar type, as named by a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,5 +94,1916 @@ impl ScalarType {
     }
 }
 
-#[allow(dead_code)]
-fn _uses(_: Cell<'_>) {}
+// ---------------------------------------------------------------------------
+// Values and errors
+// ---------------------------------------------------------------------------
+
+/// A typed cell value, as [`convert`] produces it.
+///
+/// Borrowed variants (`String`, `Decimal`, `Dynamic`, `Other`) borrow from the
+/// same buffer as the [`Cell`] they came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// JSON `null` in any column, or an empty string in a column whose type
+    /// is neither `string`, `dynamic` nor unknown.
+    Null,
+    /// A `bool` value.
+    Bool(bool),
+    /// An `int` value.
+    Int(i32),
+    /// A `long` value.
+    Long(i64),
+    /// A `real` value (may be NaN or infinite when sent as `"NaN"`,
+    /// `"Infinity"` or `"-Infinity"`).
+    Real(f64),
+    /// A `decimal` value, kept as the text that was sent.
+    Decimal(Decimal<'a>),
+    /// A `string` value: the unescaped contents.
+    String(&'a str),
+    /// A `datetime` value.
+    DateTime(DateTime),
+    /// A `timespan` value.
+    TimeSpan(TimeSpan),
+    /// A `guid` value.
+    Guid(Guid),
+    /// A `dynamic` value: the cell as sent, whatever its JSON kind.
+    Dynamic(Dynamic<'a>),
+    /// A value of a column whose type this crate does not know, kept as sent.
+    Other(Cell<'a>),
+}
+
+impl Value<'_> {
+    /// `true` for [`Value::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+/// Why a cell could not be converted to its column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValueErrorKind {
+    /// The cell's JSON kind is not allowed for the type (say, an object in a
+    /// `long` column, or a number in a `datetime` column).
+    WrongKind,
+    /// The cell's text is not in the type's format.
+    Invalid,
+    /// The cell's text is well formed but its value does not fit the type.
+    OutOfRange,
+}
+
+/// A cell that could not be converted to its column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ValueError {
+    kind: ValueErrorKind,
+    expected: ScalarType,
+}
+
+impl ValueError {
+    /// Builds an error of `kind` for a value of type `expected`.
+    pub const fn new(kind: ValueErrorKind, expected: ScalarType) -> Self {
+        ValueError { kind, expected }
+    }
+
+    /// What went wrong.
+    pub const fn kind(&self) -> ValueErrorKind {
+        self.kind
+    }
+
+    /// The type the cell was converted to.
+    pub const fn expected(&self) -> ScalarType {
+        self.expected
+    }
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.expected.kusto_name().unwrap_or("unknown-type");
+        match self.kind {
+            ValueErrorKind::WrongKind => write!(f, "wrong JSON kind for a {name} value"),
+            ValueErrorKind::Invalid => write!(f, "invalid {name} value"),
+            ValueErrorKind::OutOfRange => write!(f, "{name} value out of range"),
+        }
+    }
+}
+
+// `core::error::Error` is the trait `std::error::Error` re-exports.
+#[cfg(feature = "std")]
+impl core::error::Error for ValueError {}
+
+/// Converts one cell of a column of type `ty` to a typed [`Value`].
+///
+/// - JSON `null` gives [`Value::Null`] in every column; so does an empty
+///   string in every column but `string`, `dynamic` and unknown ones.
+/// - `dynamic` keeps any cell as a [`Dynamic`]; an unknown type keeps it as
+///   [`Value::Other`].
+/// - An object or array in any other column is [`ValueErrorKind::WrongKind`].
+/// - `bool`: `true`/`false`, the numbers `0`/`1`, and the strings `"true"`,
+///   `"false"`, `"True"`, `"False"`, `"0"`, `"1"`.
+/// - `int`, `long`: a number or string holding exactly `-?[0-9]+`.
+/// - `real`: a number, or a string holding a number or one of `"NaN"`,
+///   `"Infinity"`, `"-Infinity"`. Finite text too large for `f64` is
+///   [`ValueErrorKind::OutOfRange`].
+/// - `decimal`: a number, or a string holding a number or `"NaN"`,
+///   `"Infinity"`, `"-Infinity"`; kept as text (see [`Decimal`]).
+/// - `string`: a string only.
+/// - `datetime`, `guid`: a string only (see [`DateTime::parse`],
+///   [`Guid::parse`]).
+/// - `timespan`: a string (see [`TimeSpan::parse`]) or an integer number of
+///   ticks.
+pub fn convert<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueError> {
+    use ValueErrorKind::{Invalid, OutOfRange, WrongKind};
+
+    let kind = cell.kind();
+    if kind == CellKind::Null {
+        return Ok(Value::Null);
+    }
+    match ty {
+        ScalarType::Dynamic => return Ok(Value::Dynamic(Dynamic { cell })),
+        ScalarType::Unknown => return Ok(Value::Other(cell)),
+        ScalarType::String => {}
+        _ => {
+            if kind == CellKind::String && cell.text().is_empty() {
+                return Ok(Value::Null);
+            }
+        }
+    }
+    let err = |kind| ValueError { kind, expected: ty };
+    let text = cell.text();
+    let is_text = matches!(kind, CellKind::Number | CellKind::String);
+    match ty {
+        ScalarType::Bool => match kind {
+            CellKind::Bool => Ok(Value::Bool(cell.raw() == "true")),
+            CellKind::Number => match text {
+                "0" => Ok(Value::Bool(false)),
+                "1" => Ok(Value::Bool(true)),
+                _ => Err(err(Invalid)),
+            },
+            CellKind::String => match text {
+                "true" | "True" | "1" => Ok(Value::Bool(true)),
+                "false" | "False" | "0" => Ok(Value::Bool(false)),
+                _ => Err(err(Invalid)),
+            },
+            _ => Err(err(WrongKind)),
+        },
+        ScalarType::Int if is_text => {
+            let v = parse_i64(text).map_err(err)?;
+            i32::try_from(v)
+                .map(Value::Int)
+                .map_err(|_| err(OutOfRange))
+        }
+        ScalarType::Long if is_text => parse_i64(text).map(Value::Long).map_err(err),
+        ScalarType::Real if is_text => parse_real(text).map(Value::Real).map_err(err),
+        ScalarType::Decimal if is_text => {
+            Decimal::parse(text).map(Value::Decimal).ok_or(err(Invalid))
+        }
+        ScalarType::String if kind == CellKind::String => Ok(Value::String(text)),
+        ScalarType::DateTime if kind == CellKind::String => DateTime::parse(text)
+            .map(Value::DateTime)
+            .ok_or(err(Invalid)),
+        ScalarType::TimeSpan if kind == CellKind::String => parse_timespan(text.as_bytes())
+            .map(Value::TimeSpan)
+            .map_err(err),
+        ScalarType::TimeSpan if kind == CellKind::Number => parse_i64(text)
+            .map(|t| Value::TimeSpan(TimeSpan::from_ticks(t)))
+            .map_err(err),
+        ScalarType::Guid if kind == CellKind::String => {
+            Guid::parse(text).map(Value::Guid).ok_or(err(Invalid))
+        }
+        _ => Err(err(WrongKind)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shared byte-level helpers
+// ---------------------------------------------------------------------------
+
+const TICKS_PER_SECOND: i64 = 10_000_000;
+const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
+const TICKS_PER_HOUR: i64 = 60 * TICKS_PER_MINUTE;
+const TICKS_PER_DAY: i64 = 24 * TICKS_PER_HOUR;
+
+/// The value of the ASCII digit at `b[i]`.
+#[inline]
+fn digit(b: &[u8], i: usize) -> Option<u32> {
+    match b.get(i) {
+        Some(&c) if c.is_ascii_digit() => Some(u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
+/// The two-digit number at `b[i..i + 2]`.
+#[inline]
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    Some(digit(b, i)? * 10 + digit(b, i + 1)?)
+}
+
+#[inline]
+fn byte_is(b: &[u8], i: usize, want: u8) -> bool {
+    b.get(i) == Some(&want)
+}
+
+/// Reads up to 7 fraction digits of a second from `b[*i..]` (just past the
+/// `.`) as ticks. Returns `None` when there is no digit, or when there are
+/// more than 7 digits and `zeros_beyond_7` is false or a digit beyond the
+/// 7th is not `0`.
+fn fraction_ticks(b: &[u8], i: &mut usize, zeros_beyond_7: bool) -> Option<u32> {
+    let start = *i;
+    let mut ticks = 0u32;
+    let mut n = 0u32;
+    while let Some(d) = digit(b, *i) {
+        if n < 7 {
+            ticks = ticks * 10 + d;
+            n += 1;
+        } else if !zeros_beyond_7 || d != 0 {
+            return None;
+        }
+        *i += 1;
+    }
+    if *i == start {
+        return None;
+    }
+    while n < 7 {
+        ticks *= 10;
+        n += 1;
+    }
+    Some(ticks)
+}
+
+/// Parses exactly `-?[0-9]+` into an `i64`, never through `f64`.
+fn parse_i64(s: &str) -> Result<i64, ValueErrorKind> {
+    let b = s.as_bytes();
+    let (neg, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() {
+        return Err(ValueErrorKind::Invalid);
+    }
+    let mut v: i64 = 0;
+    let mut overflow = false;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return Err(ValueErrorKind::Invalid);
+        }
+        if !overflow {
+            let d = i64::from(c - b'0');
+            let next = v.checked_mul(10).and_then(|x| {
+                if neg {
+                    x.checked_sub(d)
+                } else {
+                    x.checked_add(d)
+                }
+            });
+            match next {
+                Some(x) => v = x,
+                None => overflow = true,
+            }
+        }
+    }
+    if overflow {
+        Err(ValueErrorKind::OutOfRange)
+    } else {
+        Ok(v)
+    }
+}
+
+/// `[+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?`: the number
+/// syntax accepted in strings (a superset of JSON's, which it also checks
+/// for number cells).
+fn is_number_syntax(b: &[u8]) -> bool {
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let count_digits = |i: &mut usize| {
+        let start = *i;
+        while digit(b, *i).is_some() {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut digits = count_digits(&mut i);
+    if byte_is(b, i, b'.') {
+        i += 1;
+        digits += count_digits(&mut i);
+    }
+    if digits == 0 {
+        return false;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        if count_digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
+/// correctly rounded to the nearest `f64`.
+fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
+    match s {
+        "NaN" => return Ok(f64::NAN),
+        "Infinity" => return Ok(f64::INFINITY),
+        "-Infinity" => return Ok(f64::NEG_INFINITY),
+        _ => {}
+    }
+    if !is_number_syntax(s.as_bytes()) {
+        return Err(ValueErrorKind::Invalid);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_infinite() => Err(ValueErrorKind::OutOfRange),
+        Ok(v) => Ok(v),
+        Err(_) => Err(ValueErrorKind::Invalid),
+    }
+}
+
+/// Writes `value` as `width` zero-padded decimal digits into `buf[at..]`.
+/// Higher digits that do not fit are dropped (callers pass values that fit).
+fn put_digits(buf: &mut [u8], at: usize, width: usize, mut value: u64) {
+    if let Some(dst) = buf.get_mut(at..at + width) {
+        for d in dst.iter_mut().rev() {
+            // `value % 10` is below 10, so the cast is exact.
+            *d = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// DateTime
+// ---------------------------------------------------------------------------
+
+/// A `datetime`: an instant in UTC, as 100-nanosecond ticks since
+/// 0001-01-01T00:00:00Z in the proleptic Gregorian calendar (the .NET
+/// `DateTime` epoch).
+///
+/// The formats handle the years 0000 to 9999 (year 0000 is a leap year and
+/// has negative ticks). Any `i64` is accepted by [`DateTime::from_ticks`];
+/// years outside that range are displayed with a sign or a fifth digit and do
+/// not parse back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    ticks: i64,
+}
+
+/// The calendar fields of a [`DateTime`], in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateTimeParts {
+    /// The year (0 to 9999 for parsed values).
+    pub year: i32,
+    /// The month, 1 to 12.
+    pub month: u8,
+    /// The day of the month, from 1.
+    pub day: u8,
+    /// The hour, 0 to 23.
+    pub hour: u8,
+    /// The minute, 0 to 59.
+    pub minute: u8,
+    /// The second, 0 to 59.
+    pub second: u8,
+    /// The 100 ns ticks within the second, 0 to 9 999 999.
+    pub subsec_ticks: u32,
+}
+
+/// Days from 0000-03-01 to 0001-01-01.
+const DAYS_TO_0001: i64 = 306;
+
+/// Days from 0000-03-01 to `y-m-d` (proleptic Gregorian; H. Hinnant's
+/// `days_from_civil`). `m` is 1..=12.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
+}
+
+/// The inverse of [`days_from_civil`]: (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u8, u8) {
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    // 1 <= m <= 12 and 1 <= d <= 31, so the casts are exact.
+    (y, m as u8, d as u8)
+}
+
+fn is_leap(y: u32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Ticks of a date and time in years 0..=9999, when every field is valid.
+fn ticks_from_fields(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32, sub: u32) -> Option<i64> {
+    if y > 9999
+        || !(1..=12).contains(&mo)
+        || d == 0
+        || d > days_in_month(y, mo)
+        || h > 23
+        || mi > 59
+        || s > 59
+        || i64::from(sub) >= TICKS_PER_SECOND
+    {
+        return None;
+    }
+    let days = days_from_civil(i64::from(y), i64::from(mo), i64::from(d)) - DAYS_TO_0001;
+    let secs = i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
+    Some(days * TICKS_PER_DAY + secs * TICKS_PER_SECOND + i64::from(sub))
+}
+
+impl DateTime {
+    /// 0000-01-01T00:00:00Z, the earliest instant the formats handle.
+    pub const MIN: DateTime = DateTime {
+        ticks: -366 * TICKS_PER_DAY,
+    };
+    /// 9999-12-31T23:59:59.9999999Z, the latest instant the formats handle.
+    pub const MAX: DateTime = DateTime {
+        ticks: 3_155_378_975_999_999_999,
+    };
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: DateTime = DateTime {
+        ticks: 621_355_968_000_000_000,
+    };
+
+    /// The instant `ticks` 100 ns ticks after 0001-01-01T00:00:00Z.
+    pub const fn from_ticks(ticks: i64) -> Self {
+        DateTime { ticks }
+    }
+
+    /// 100 ns ticks since 0001-01-01T00:00:00Z (negative in year 0000).
+    pub const fn ticks(self) -> i64 {
+        self.ticks
+    }
+
+    /// Parses ISO 8601 UTC `YYYY-MM-DDTHH:MM:SS[.f{1,7}][Z]`.
+    ///
+    /// A space (or `t`) may stand for the `T`, and `z` for the `Z`. Fraction
+    /// digits beyond the 7th are accepted only when they are all `0`. Years
+    /// run from 0000 to 9999; seconds from 00 to 59 (no leap second).
+    pub fn parse(s: &str) -> Option<DateTime> {
+        let b = s.as_bytes();
+        let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+        if !byte_is(b, 4, b'-') || !byte_is(b, 7, b'-') {
+            return None;
+        }
+        let month = two_digits(b, 5)?;
+        let day = two_digits(b, 8)?;
+        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+            return None;
+        }
+        let hour = two_digits(b, 11)?;
+        if !byte_is(b, 13, b':') || !byte_is(b, 16, b':') {
+            return None;
+        }
+        let minute = two_digits(b, 14)?;
+        let second = two_digits(b, 17)?;
+        let mut i = 19;
+        let mut sub = 0;
+        if byte_is(b, i, b'.') {
+            i += 1;
+            sub = fraction_ticks(b, &mut i, true)?;
+        }
+        if matches!(b.get(i), Some(b'Z' | b'z')) {
+            i += 1;
+        }
+        if i != b.len() {
+            return None;
+        }
+        ticks_from_fields(year, month, day, hour, minute, second, sub).map(DateTime::from_ticks)
+    }
+
+    /// The instant with the given calendar fields, or `None` when a field is
+    /// out of range (the year must be 0..=9999).
+    pub fn from_parts(p: DateTimeParts) -> Option<DateTime> {
+        let year = u32::try_from(p.year).ok()?;
+        ticks_from_fields(
+            year,
+            u32::from(p.month),
+            u32::from(p.day),
+            u32::from(p.hour),
+            u32::from(p.minute),
+            u32::from(p.second),
+            p.subsec_ticks,
+        )
+        .map(DateTime::from_ticks)
+    }
+
+    /// The calendar fields of the instant, in UTC.
+    pub fn to_parts(self) -> DateTimeParts {
+        let days = self.ticks.div_euclid(TICKS_PER_DAY);
+        let in_day = self.ticks.rem_euclid(TICKS_PER_DAY);
+        let (year, month, day) = civil_from_days(days + DAYS_TO_0001);
+        let secs = in_day / TICKS_PER_SECOND;
+        // |ticks| < 2^63 bounds the year to about ±29 228; the other fields
+        // are bounded by the day, so every cast below is exact.
+        DateTimeParts {
+            year: year as i32,
+            month,
+            day,
+            hour: (secs / 3600) as u8,
+            minute: (secs / 60 % 60) as u8,
+            second: (secs % 60) as u8,
+            subsec_ticks: (in_day % TICKS_PER_SECOND) as u32,
+        }
+    }
+}
+
+impl fmt::Display for DateTime {
+    /// `YYYY-MM-DDTHH:MM:SS.fffffffZ`, always with 7 fraction digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.to_parts();
+        let Ok(year) = u64::try_from(p.year) else {
+            return write_datetime_slow(f, &p);
+        };
+        if year > 9999 {
+            return write_datetime_slow(f, &p);
+        }
+        let mut buf = *b"0000-00-00T00:00:00.0000000Z";
+        put_digits(&mut buf, 0, 4, year);
+        put_digits(&mut buf, 5, 2, u64::from(p.month));
+        put_digits(&mut buf, 8, 2, u64::from(p.day));
+        put_digits(&mut buf, 11, 2, u64::from(p.hour));
+        put_digits(&mut buf, 14, 2, u64::from(p.minute));
+        put_digits(&mut buf, 17, 2, u64::from(p.second));
+        put_digits(&mut buf, 20, 7, u64::from(p.subsec_ticks));
+        f.pad(core::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
+    }
+}
+
+/// Years outside 0000..=9999: `-0001-...` or `10000-...`.
+fn write_datetime_slow(f: &mut fmt::Formatter<'_>, p: &DateTimeParts) -> fmt::Result {
+    write!(
+        f,
+        "{:05}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}Z",
+        p.year, p.month, p.day, p.hour, p.minute, p.second, p.subsec_ticks
+    )
+}
+
+// ---------------------------------------------------------------------------
+// TimeSpan
+// ---------------------------------------------------------------------------
+
+/// A `timespan`: a signed duration in 100-nanosecond ticks (the .NET
+/// `TimeSpan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TimeSpan {
+    ticks: i64,
+}
+
+impl TimeSpan {
+    /// The zero duration.
+    pub const ZERO: TimeSpan = TimeSpan { ticks: 0 };
+    /// The shortest (most negative) duration, `-10675199.02:48:05.4775808`.
+    pub const MIN: TimeSpan = TimeSpan { ticks: i64::MIN };
+    /// The longest duration, `10675199.02:48:05.4775807`.
+    pub const MAX: TimeSpan = TimeSpan { ticks: i64::MAX };
+
+    /// The duration of `ticks` 100 ns ticks.
+    pub const fn from_ticks(ticks: i64) -> Self {
+        TimeSpan { ticks }
+    }
+
+    /// The duration in 100 ns ticks.
+    pub const fn ticks(self) -> i64 {
+        self.ticks
+    }
+
+    /// Parses the Kusto (.NET `"c"`) form `[-][d.]hh:mm:ss[.fffffff]`, or a
+    /// plain integer number of ticks (`-?[0-9]+`).
+    ///
+    /// `hh`, `mm` and `ss` are exactly two digits (hours 00 to 23, minutes
+    /// and seconds 00 to 59), the fraction 1 to 7 digits, the days any number
+    /// of digits. `None` when the text is malformed or the duration does not
+    /// fit in an `i64` of ticks.
+    pub fn parse(s: &str) -> Option<TimeSpan> {
+        parse_timespan(s.as_bytes()).ok()
+    }
+}
+
+/// `mag` with the sign applied, when it fits.
+fn apply_sign(neg: bool, mag: u64) -> Option<i64> {
+    if neg {
+        0i64.checked_sub_unsigned(mag)
+    } else {
+        i64::try_from(mag).ok()
+    }
+}
+
+fn parse_timespan(b: &[u8]) -> Result<TimeSpan, ValueErrorKind> {
+    use ValueErrorKind::{Invalid, OutOfRange};
+
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    // Leading digits: ticks, days or hours, depending on what follows.
+    let mut i = 0;
+    let mut lead: Option<u64> = Some(0);
+    while let Some(d) = digit(b, i) {
+        lead = lead
+            .and_then(|v| v.checked_mul(10))
+            .and_then(|v| v.checked_add(u64::from(d)));
+        i += 1;
+    }
+    if i == 0 {
+        return Err(Invalid);
+    }
+    let (days, hh_at) = match b.get(i) {
+        None => {
+            let ticks = lead.and_then(|mag| apply_sign(neg, mag));
+            return ticks.map(TimeSpan::from_ticks).ok_or(OutOfRange);
+        }
+        Some(b'.') => (lead, i + 1),
+        Some(b':') if i == 2 => (Some(0), 0),
+        _ => return Err(Invalid),
+    };
+    let hours = two_digits(b, hh_at).ok_or(Invalid)?;
+    if !byte_is(b, hh_at + 2, b':') || !byte_is(b, hh_at + 5, b':') {
+        return Err(Invalid);
+    }
+    let minutes = two_digits(b, hh_at + 3).ok_or(Invalid)?;
+    let seconds = two_digits(b, hh_at + 6).ok_or(Invalid)?;
+    let mut i = hh_at + 8;
+    let mut frac = 0;
+    if byte_is(b, i, b'.') {
+        i += 1;
+        frac = fraction_ticks(b, &mut i, false).ok_or(Invalid)?;
+    }
+    if i != b.len() || hours > 23 || minutes > 59 || seconds > 59 {
+        return Err(Invalid);
+    }
+    let in_day = u64::from(hours * 3600 + minutes * 60 + seconds) * TICKS_PER_SECOND as u64
+        + u64::from(frac);
+    days.and_then(|d| d.checked_mul(TICKS_PER_DAY as u64))
+        .and_then(|d| d.checked_add(in_day))
+        .and_then(|mag| apply_sign(neg, mag))
+        .map(TimeSpan::from_ticks)
+        .ok_or(OutOfRange)
+}
+
+impl fmt::Display for TimeSpan {
+    /// `[-][d.]hh:mm:ss[.fffffff]`: days only when not zero, the fraction
+    /// only when not zero (then always 7 digits).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const DAY: u64 = TICKS_PER_DAY as u64;
+        const SEC: u64 = TICKS_PER_SECOND as u64;
+        let mag = self.ticks.unsigned_abs();
+        let days = mag / DAY;
+        let in_day = mag % DAY;
+        let secs = in_day / SEC;
+        let frac = in_day % SEC;
+        // Longest: "-10675199.02:48:05.4775808" (26 bytes).
+        let mut buf = [0u8; 32];
+        let mut len = 0;
+        if self.ticks < 0 {
+            if let Some(c) = buf.first_mut() {
+                *c = b'-';
+            }
+            len = 1;
+        }
+        if days != 0 {
+            let width = decimal_width(days);
+            put_digits(&mut buf, len, width, days);
+            len += width;
+            if let Some(c) = buf.get_mut(len) {
+                *c = b'.';
+            }
+            len += 1;
+        }
+        put_digits(&mut buf, len, 2, secs / 3600);
+        put_digits(&mut buf, len + 3, 2, secs / 60 % 60);
+        put_digits(&mut buf, len + 6, 2, secs % 60);
+        for at in [len + 2, len + 5] {
+            if let Some(c) = buf.get_mut(at) {
+                *c = b':';
+            }
+        }
+        len += 8;
+        if frac != 0 {
+            if let Some(c) = buf.get_mut(len) {
+                *c = b'.';
+            }
+            put_digits(&mut buf, len + 1, 7, frac);
+            len += 8;
+        }
+        let text = buf.get(..len).ok_or(fmt::Error)?;
+        f.pad(core::str::from_utf8(text).map_err(|_| fmt::Error)?)
+    }
+}
+
+/// The number of decimal digits of `v` (1 for 0).
+fn decimal_width(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 10 {
+        v /= 10;
+        n += 1;
+    }
+    n
+}
+
+// ---------------------------------------------------------------------------
+// Guid
+// ---------------------------------------------------------------------------
+
+/// A `guid`: 16 bytes in the order they are written in the text form (RFC
+/// 4122 byte order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Guid([u8; 16]);
+
+/// Where each byte's two hex digits start in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+const GUID_POSITIONS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+impl Guid {
+    /// The all-zero guid.
+    pub const NIL: Guid = Guid([0; 16]);
+
+    /// The guid with these bytes, in textual order.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+        Guid(bytes)
+    }
+
+    /// The bytes, in textual order.
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex digits in any case).
+    pub fn parse(s: &str) -> Option<Guid> {
+        let b = s.as_bytes();
+        if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| !byte_is(b, i, b'-')) {
+            return None;
+        }
+        let mut out = [0u8; 16];
+        for (byte, &at) in out.iter_mut().zip(GUID_POSITIONS.iter()) {
+            let hi = hex_value(*b.get(at)?)?;
+            let lo = hex_value(*b.get(at + 1)?)?;
+            *byte = (hi << 4) | lo;
+        }
+        Some(Guid(out))
+    }
+}
+
+impl fmt::Display for Guid {
+    /// Lowercase, with hyphens: `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut buf = *b"00000000-0000-0000-0000-000000000000";
+        for (&byte, &at) in self.0.iter().zip(GUID_POSITIONS.iter()) {
+            if let Some(dst) = buf.get_mut(at..at + 2) {
+                for (d, nibble) in dst.iter_mut().zip([byte >> 4, byte & 0xf]) {
+                    *d = HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
+                }
+            }
+        }
+        f.pad(core::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decimal
+// ---------------------------------------------------------------------------
+
+/// A `decimal`, kept as the exact text that was sent: the raw text of a JSON
+/// number, or the contents of a JSON string.
+///
+/// The text is a number (`[+-]?digits[.digits][(e|E)[+-]digits]`, either
+/// side of the point may be empty but not both) or one of `NaN`, `Infinity`,
+/// `-Infinity`. Equality compares the text, so `1.0 != 1.00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decimal<'a> {
+    text: &'a str,
+}
+
+/// The largest number of fraction digits [`Decimal::to_scaled`] returns.
+const MAX_SCALE: i64 = 38;
+
+impl<'a> Decimal<'a> {
+    /// Wraps `text` when it is a decimal's text (see [`Decimal`]).
+    pub fn parse(text: &'a str) -> Option<Decimal<'a>> {
+        if is_number_syntax(text.as_bytes()) || matches!(text, "NaN" | "Infinity" | "-Infinity") {
+            Some(Decimal { text })
+        } else {
+            None
+        }
+    }
+
+    /// The text as sent.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// `true` for `NaN`.
+    pub fn is_nan(&self) -> bool {
+        self.text == "NaN"
+    }
+
+    /// `true` for `Infinity` and `-Infinity`.
+    pub fn is_infinite(&self) -> bool {
+        matches!(self.text, "Infinity" | "-Infinity")
+    }
+
+    /// The nearest `f64` (lossy); NaN and the infinities map to themselves.
+    pub fn to_f64(&self) -> f64 {
+        match self.text {
+            "NaN" => f64::NAN,
+            "Infinity" => f64::INFINITY,
+            "-Infinity" => f64::NEG_INFINITY,
+            t => t.parse().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// The exact value as `(mantissa, scale)`, meaning `mantissa / 10^scale`.
+    ///
+    /// The scale is the number of fraction digits as written (so `"1.20"`
+    /// gives `(120, 2)`), adjusted by the exponent (`"1.5E+3"` gives
+    /// `(1500, 0)`, `"1e-5"` gives `(1, 5)`); when that mantissa does not fit
+    /// an `i128` or the scale exceeds 38, trailing zeros are dropped to make
+    /// it fit. `None` for NaN, the infinities, and values that cannot be
+    /// represented exactly (mantissa beyond `i128` or more than 38
+    /// significant fraction digits).
+    pub fn to_scaled(&self) -> Option<(i128, u32)> {
+        let b = self.text.as_bytes();
+        let (neg, b) = match b.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            Some((b'+', rest)) => (false, rest),
+            _ => (false, b),
+        };
+        // The digits are `m` followed by `zeros` zeros; `frac` of them are
+        // after the point.
+        let mut m: u128 = 0;
+        let mut zeros: u64 = 0;
+        let mut frac: i64 = 0;
+        let mut ndigits = 0usize;
+        let mut seen_point = false;
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'0'..=b'9' => {
+                    if c == b'0' {
+                        zeros += 1;
+                    } else {
+                        m = times_pow10(m, zeros)?
+                            .checked_mul(10)?
+                            .checked_add(u128::from(c - b'0'))?;
+                        zeros = 0;
+                    }
+                    ndigits += 1;
+                    if seen_point {
+                        frac += 1;
+                    }
+                }
+                b'.' if !seen_point => seen_point = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if ndigits == 0 {
+            return None;
+        }
+        let mut exp: i64 = 0;
+        if let Some(b'e' | b'E') = b.get(i) {
+            i += 1;
+            let exp_neg = match b.get(i) {
+                Some(b'-') => {
+                    i += 1;
+                    true
+                }
+                Some(b'+') => {
+                    i += 1;
+                    false
+                }
+                _ => false,
+            };
+            let start = i;
+            while let Some(d) = digit(b, i) {
+                // Saturate: such exponents fail below anyway (unless the
+                // value is zero).
+                exp = (exp * 10 + i64::from(d)).min(1_000_000_000_000);
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            if exp_neg {
+                exp = -exp;
+            }
+        }
+        if i != b.len() {
+            return None;
+        }
+        // value = m * 10^zeros / 10^scale
+        let scale = frac - exp;
+        if m == 0 {
+            return Some((0, u32::try_from(scale.clamp(0, MAX_SCALE)).ok()?));
+        }
+        let limit: u128 = if neg { 1 << 127 } else { (1 << 127) - 1 };
+        let fits = |e: u64| times_pow10(m, e).filter(|&v| v <= limit);
+        let (mag, scale) = if scale < 0 {
+            let e = zeros.checked_add(scale.unsigned_abs())?;
+            (fits(e)?, 0)
+        } else {
+            let zeros_i = i64::try_from(zeros).ok()?;
+            // Keep as many of the written zeros as the scale and range allow.
+            let mut e = zeros_i.min(zeros_i - (scale - MAX_SCALE).max(0)).min(39);
+            if e < 0 {
+                return None;
+            }
+            let mag = loop {
+                // 0 <= e <= 39 here.
+                if let Some(v) = fits(e.unsigned_abs()) {
+                    break v;
+                }
+                if e == 0 {
+                    return None;
+                }
+                e -= 1;
+            };
+            let scale = scale - (zeros_i - e);
+            if scale < 0 {
+                return None;
+            }
+            (mag, scale)
+        };
+        let mantissa = if neg {
+            0i128.checked_sub_unsigned(mag)?
+        } else {
+            i128::try_from(mag).ok()?
+        };
+        Some((mantissa, u32::try_from(scale).ok()?))
+    }
+}
+
+/// `m * 10^e`, when it fits a `u128`.
+fn times_pow10(m: u128, e: u64) -> Option<u128> {
+    if m == 0 || e == 0 {
+        return Some(m);
+    }
+    m.checked_mul(10u128.checked_pow(u32::try_from(e).ok()?)?)
+}
+
+impl fmt::Display for Decimal<'_> {
+    /// The text as sent.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.text)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dynamic
+// ---------------------------------------------------------------------------
+
+/// A `dynamic` value: the cell as sent, of any JSON kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dynamic<'a> {
+    cell: Cell<'a>,
+}
+
+impl<'a> Dynamic<'a> {
+    /// Wraps a cell.
+    pub fn new(cell: Cell<'a>) -> Self {
+        Dynamic { cell }
+    }
+
+    /// The cell.
+    pub fn cell(&self) -> Cell<'a> {
+        self.cell
+    }
+
+    /// The JSON kind of the cell.
+    pub fn kind(&self) -> CellKind {
+        self.cell.kind()
+    }
+
+    /// The JSON text as sent.
+    pub fn raw(&self) -> &'a str {
+        self.cell.raw()
+    }
+
+    /// For a string cell whose unescaped text is itself a JSON document
+    /// (RFC 8259, nested at most 128 deep), that text.
+    ///
+    /// V1 responses and V2 `@ExtendedProperties` send `dynamic` values this
+    /// way. `None` for other kinds and for strings that are not JSON.
+    pub fn embedded_json(&self) -> Option<&'a str> {
+        if self.cell.kind() != CellKind::String {
+            return None;
+        }
+        let text = self.cell.text();
+        is_valid_json(text.as_bytes()).then_some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::boxed::Box;
+    use alloc::format;
+    use alloc::string::{String, ToString};
+
+    fn num(raw: &'static str) -> Cell<'static> {
+        Cell::new(CellKind::Number, raw, raw)
+    }
+
+    /// A string cell; `text` must need no escaping.
+    fn st(text: &'static str) -> Cell<'static> {
+        let raw: &'static str = Box::leak(format!("\"{text}\"").into_boxed_str());
+        Cell::new(CellKind::String, raw, text)
+    }
+
+    fn null() -> Cell<'static> {
+        Cell::new(CellKind::Null, "null", "null")
+    }
+
+    fn boolean(v: bool) -> Cell<'static> {
+        let raw = if v { "true" } else { "false" };
+        Cell::new(CellKind::Bool, raw, raw)
+    }
+
+    fn obj() -> Cell<'static> {
+        Cell::new(CellKind::Object, "{\"a\":1}", "{\"a\":1}")
+    }
+
+    fn arr() -> Cell<'static> {
+        Cell::new(CellKind::Array, "[1,2]", "[1,2]")
+    }
+
+    fn err_kind(ty: ScalarType, cell: Cell<'static>) -> ValueErrorKind {
+        match convert(ty, cell) {
+            Err(e) => {
+                assert_eq!(e.expected(), ty);
+                e.kind()
+            }
+            Ok(v) => panic!("{ty:?} {cell:?} converted to {v:?}"),
+        }
+    }
+
+    const ALL: [ScalarType; 11] = [
+        ScalarType::Bool,
+        ScalarType::Int,
+        ScalarType::Long,
+        ScalarType::Real,
+        ScalarType::Decimal,
+        ScalarType::String,
+        ScalarType::DateTime,
+        ScalarType::TimeSpan,
+        ScalarType::Guid,
+        ScalarType::Dynamic,
+        ScalarType::Unknown,
+    ];
+
+    #[test]
+    fn scalar_type_names() {
+        for ty in ALL {
+            match ty.kusto_name() {
+                Some(name) => assert_eq!(ScalarType::from_name(name), ty),
+                None => assert_eq!(ty, ScalarType::Unknown),
+            }
+        }
+        assert_eq!(ScalarType::from_name("boolean"), ScalarType::Bool);
+        assert_eq!(ScalarType::from_name("uuid"), ScalarType::Guid);
+        assert_eq!(ScalarType::from_name("frob"), ScalarType::Unknown);
+        assert_eq!(ScalarType::from_dotnet("System.Int64"), ScalarType::Long);
+        assert_eq!(
+            ScalarType::from_dotnet("System.Data.SqlTypes.SqlDecimal"),
+            ScalarType::Decimal
+        );
+        assert_eq!(ScalarType::from_dotnet("Object"), ScalarType::Dynamic);
+    }
+
+    #[test]
+    fn datetime_parse() {
+        let cases: &[(&str, i64)] = &[
+            ("0001-01-01T00:00:00Z", 0),
+            ("0001-01-01T00:00:00.0000001Z", 1),
+            ("0001-01-01 00:00:00", 0),
+            ("0001-01-02T00:00:00Z", TICKS_PER_DAY),
+            ("0000-01-01T00:00:00Z", -366 * TICKS_PER_DAY),
+            ("0000-12-31T23:59:59.9999999Z", -1),
+            ("0000-02-29T00:00:00Z", -(366 - 59) * TICKS_PER_DAY),
+            ("9999-12-31T23:59:59.9999999Z", 3_155_378_975_999_999_999),
+            ("1970-01-01T00:00:00Z", 621_355_968_000_000_000),
+            ("1970-01-01T00:00:00.000000000000Z", 621_355_968_000_000_000),
+            ("2020-03-04T14:05:01.3109965Z", 637_189_275_013_109_965),
+            ("2020-03-04T14:05:01.3109965", 637_189_275_013_109_965),
+            ("2020-03-04 14:05:01.3109965Z", 637_189_275_013_109_965),
+            ("2020-03-04t14:05:01.3109965z", 637_189_275_013_109_965),
+            ("2020-03-04T14:05:01.31099650000Z", 637_189_275_013_109_965),
+            ("2020-03-04T14:05:01.3Z", 637_189_275_013_000_000),
+            ("2020-03-04T14:05:01Z", 637_189_275_010_000_000),
+            ("2000-02-29T00:00:00Z", 630_873_792_000_000_000),
+            ("2024-02-29T12:00:00Z", 638_448_048_000_000_000),
+        ];
+        for &(text, ticks) in cases {
+            assert_eq!(
+                DateTime::parse(text).map(DateTime::ticks),
+                Some(ticks),
+                "{text}"
+            );
+        }
+        let bad = [
+            "",
+            "2020",
+            "2020-03-04",
+            "2020-03-04T14:05",
+            "2020-03-04T14:05:01.",
+            "2020-03-04T14:05:01.Z",
+            "2020-03-04T14:05:01.31099651Z",
+            "2020-03-04T14:05:01.3109965ZZ",
+            "2020-03-04T14:05:01Z ",
+            " 2020-03-04T14:05:01Z",
+            "2020-03-04T14:05:01+00:00",
+            "2020-03-04X14:05:01Z",
+            "2020/03/04T14:05:01Z",
+            "2020-3-04T14:05:01Z",
+            "+2020-03-04T14:05:01Z",
+            "-2020-03-04T14:05:01Z",
+            "20200-03-04T14:05:01Z",
+            "2020-00-04T14:05:01Z",
+            "2020-13-04T14:05:01Z",
+            "2020-03-00T14:05:01Z",
+            "2020-03-32T14:05:01Z",
+            "2021-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2020-04-31T00:00:00Z",
+            "2020-03-04T24:00:00Z",
+            "2020-03-04T14:60:01Z",
+            "2020-03-04T14:05:60Z",
+            "2020-03-04T14:05:0aZ",
+            "２020-03-04T14:05:01Z",
+        ];
+        for text in bad {
+            assert_eq!(DateTime::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn datetime_display_and_parts() {
+        let cases: &[(i64, &str)] = &[
+            (0, "0001-01-01T00:00:00.0000000Z"),
+            (-366 * TICKS_PER_DAY, "0000-01-01T00:00:00.0000000Z"),
+            (-1, "0000-12-31T23:59:59.9999999Z"),
+            (3_155_378_975_999_999_999, "9999-12-31T23:59:59.9999999Z"),
+            (637_189_275_013_109_965, "2020-03-04T14:05:01.3109965Z"),
+        ];
+        for &(ticks, text) in cases {
+            assert_eq!(DateTime::from_ticks(ticks).to_string(), text);
+        }
+        assert_eq!(DateTime::MIN.to_string(), "0000-01-01T00:00:00.0000000Z");
+        assert_eq!(DateTime::MAX.to_string(), "9999-12-31T23:59:59.9999999Z");
+        assert_eq!(
+            DateTime::UNIX_EPOCH.to_string(),
+            "1970-01-01T00:00:00.0000000Z"
+        );
+        // Out of the formats' range: no panic, expanded years.
+        assert_eq!(
+            DateTime::from_ticks(DateTime::MIN.ticks() - 1).to_string(),
+            "-0001-12-31T23:59:59.9999999Z"
+        );
+        assert_eq!(
+            DateTime::from_ticks(DateTime::MAX.ticks() + 1).to_string(),
+            "10000-01-01T00:00:00.0000000Z"
+        );
+        let _ = DateTime::from_ticks(i64::MIN).to_string();
+        let _ = DateTime::from_ticks(i64::MAX).to_string();
+
+        let p = DateTime::from_ticks(637_189_275_013_109_965).to_parts();
+        assert_eq!(
+            p,
+            DateTimeParts {
+                year: 2020,
+                month: 3,
+                day: 4,
+                hour: 14,
+                minute: 5,
+                second: 1,
+                subsec_ticks: 3_109_965
+            }
+        );
+        assert_eq!(
+            DateTime::from_parts(p),
+            Some(DateTime::from_ticks(637_189_275_013_109_965))
+        );
+        assert_eq!(DateTime::from_parts(DateTimeParts { year: -1, ..p }), None);
+        assert_eq!(
+            DateTime::from_parts(DateTimeParts { year: 10_000, ..p }),
+            None
+        );
+        assert_eq!(
+            DateTime::from_parts(DateTimeParts {
+                month: 2,
+                day: 30,
+                ..p
+            }),
+            None
+        );
+        assert_eq!(
+            DateTime::from_parts(DateTimeParts {
+                subsec_ticks: 10_000_000,
+                ..p
+            }),
+            None
+        );
+        assert_eq!(
+            format!("{:>30}", DateTime::from_ticks(0)),
+            "  0001-01-01T00:00:00.0000000Z"
+        );
+    }
+
+    #[test]
+    fn datetime_every_day_of_years_0_to_2401_round_trips() {
+        let mut expected = DateTime::MIN.ticks();
+        for year in 0..=2401 {
+            for month in 1..=12u8 {
+                let dim = days_in_month(year as u32, u32::from(month));
+                for day in 1..=dim {
+                    let p = DateTimeParts {
+                        year,
+                        month,
+                        day: day as u8,
+                        hour: 0,
+                        minute: 0,
+                        second: 0,
+                        subsec_ticks: 0,
+                    };
+                    let dt = DateTime::from_ticks(expected);
+                    assert_eq!(dt.to_parts(), p);
+                    assert_eq!(DateTime::from_parts(p), Some(dt));
+                    expected += TICKS_PER_DAY;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn timespan_parse_and_display() {
+        const S: i64 = TICKS_PER_SECOND;
+        const M: i64 = TICKS_PER_MINUTE;
+        const H: i64 = TICKS_PER_HOUR;
+        const D: i64 = TICKS_PER_DAY;
+        // (text, ticks, canonical display)
+        let cases: &[(&str, i64, &str)] = &[
+            ("00:00:00", 0, "00:00:00"),
+            ("-00:00:00", 0, "00:00:00"),
+            ("0", 0, "00:00:00"),
+            (
+                "01:23:45.6789000",
+                H + 23 * M + 45 * S + 6_789_000,
+                "01:23:45.6789000",
+            ),
+            (
+                "01:23:45.6789",
+                H + 23 * M + 45 * S + 6_789_000,
+                "01:23:45.6789000",
+            ),
+            (
+                "-2.00:00:02.0020002",
+                -(2 * D + 2 * S + 20_002),
+                "-2.00:00:02.0020002",
+            ),
+            (
+                "1.01:02:03.004",
+                D + H + 2 * M + 3 * S + 40_000,
+                "1.01:02:03.0040000",
+            ),
+            ("-00:01:00.0001001", -(M + 1_001), "-00:01:00.0001001"),
+            ("1.00:00:00.0000001", D + 1, "1.00:00:00.0000001"),
+            ("600000000", 600_000_000, "00:01:00"),
+            ("-600000000", -600_000_000, "-00:01:00"),
+            ("00:00:00.1", 1_000_000, "00:00:00.1000000"),
+            ("23:59:59.9999999", D - 1, "23:59:59.9999999"),
+            ("0.23:59:59", D - S, "23:59:59"),
+            ("0001.00:00:00", D, "1.00:00:00"),
+            (
+                "10675199.02:48:05.4775807",
+                i64::MAX,
+                "10675199.02:48:05.4775807",
+            ),
+            (
+                "-10675199.02:48:05.4775808",
+                i64::MIN,
+                "-10675199.02:48:05.4775808",
+            ),
+            ("9223372036854775807", i64::MAX, "10675199.02:48:05.4775807"),
+            (
+                "-9223372036854775808",
+                i64::MIN,
+                "-10675199.02:48:05.4775808",
+            ),
+        ];
+        for &(text, ticks, shown) in cases {
+            let ts = TimeSpan::parse(text);
+            assert_eq!(ts.map(TimeSpan::ticks), Some(ticks), "{text}");
+            assert_eq!(TimeSpan::from_ticks(ticks).to_string(), shown, "{text}");
+            assert_eq!(TimeSpan::parse(shown), ts, "{shown}");
+        }
+        let invalid = [
+            "",
+            "-",
+            "+1",
+            "1.",
+            "1:00:00",
+            "001:00:00",
+            "01:00",
+            "01:00:0",
+            "01:00:00.",
+            "01:00:00.12345678",
+            "24:00:00",
+            "00:60:00",
+            "00:00:60",
+            "1.24:00:00",
+            ".01:00:00",
+            "-.01:00:00",
+            "1..01:00:00",
+            "01:00:00 ",
+            " 01:00:00",
+            "01:00:00Z",
+            "1d",
+            "PT1H",
+            "--1",
+            "1.5",
+            "01:02:03:04",
+        ];
+        for text in invalid {
+            assert_eq!(
+                parse_timespan(text.as_bytes()),
+                Err(ValueErrorKind::Invalid),
+                "{text}"
+            );
+            assert_eq!(TimeSpan::parse(text), None, "{text}");
+        }
+        let out_of_range = [
+            "10675199.02:48:05.4775808",
+            "-10675199.02:48:05.4775809",
+            "10675200.00:00:00",
+            "99999999999999999999.00:00:00",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999999",
+        ];
+        for text in out_of_range {
+            assert_eq!(
+                parse_timespan(text.as_bytes()),
+                Err(ValueErrorKind::OutOfRange),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn guid_parse_and_display() {
+        let bytes = [
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54,
+            0x32, 0x10,
+        ];
+        let lower = "01234567-89ab-cdef-fedc-ba9876543210";
+        for text in [
+            lower,
+            "01234567-89AB-CDEF-FEDC-BA9876543210",
+            "01234567-89Ab-cDeF-FeDc-bA9876543210",
+        ] {
+            let g = Guid::parse(text);
+            assert_eq!(g.map(|g| *g.as_bytes()), Some(bytes), "{text}");
+        }
+        assert_eq!(Guid::from_bytes(bytes).to_string(), lower);
+        assert_eq!(
+            Guid::NIL.to_string(),
+            "00000000-0000-0000-0000-000000000000"
+        );
+        assert_eq!(
+            Guid::from_bytes([0xff; 16]).to_string(),
+            "ffffffff-ffff-ffff-ffff-ffffffffffff"
+        );
+        let bad = [
+            "",
+            "0123456789abcdeffedcba9876543210",
+            "{01234567-89ab-cdef-fedc-ba9876543210}",
+            "01234567-89ab-cdef-fedc-ba987654321",
+            "01234567-89ab-cdef-fedc-ba98765432100",
+            "01234567-89ab-cdef-fedcba-9876543210",
+            "0123456-789ab-cdef-fedc-ba9876543210",
+            "01234567-89ab-cdef-fedc-ba987654321g",
+            "01234567+89ab-cdef-fedc-ba9876543210",
+            "01234567-89ab-cdef-fedc-ba98765432 0",
+            "0123456é-89ab-cdef-fedc-ba987654321",
+        ];
+        for text in bad {
+            assert_eq!(Guid::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn decimal_scaled() {
+        let cases: &[(&str, Option<(i128, u32)>)] = &[
+            ("2.00000000000001", Some((200_000_000_000_001, 14))),
+            ("1.2", Some((12, 1))),
+            ("-1.2", Some((-12, 1))),
+            ("+1.2", Some((12, 1))),
+            ("0", Some((0, 0))),
+            ("-0", Some((0, 0))),
+            ("0.000", Some((0, 3))),
+            ("0e-50", Some((0, 38))),
+            ("0e99999999999999999999999", Some((0, 0))),
+            ("1.20", Some((120, 2))),
+            ("100", Some((100, 0))),
+            ("007", Some((7, 0))),
+            (".5", Some((5, 1))),
+            ("5.", Some((5, 0))),
+            ("1.5E+3", Some((1500, 0))),
+            ("1.5e3", Some((1500, 0))),
+            ("1e-5", Some((1, 5))),
+            ("-1E-5", Some((-1, 5))),
+            ("12.5e-1", Some((125, 2))),
+            (
+                "1e38",
+                Some((100_000_000_000_000_000_000_000_000_000_000_000_000, 0)),
+            ),
+            ("1e39", None),
+            ("1e-38", Some((1, 38))),
+            ("1e-39", None),
+            ("1.0e-38", Some((1, 38))),
+            ("1.000e-38", Some((1, 38))),
+            ("10e-39", Some((1, 38))),
+            (
+                "79228162514264337593543950335",
+                Some((79_228_162_514_264_337_593_543_950_335, 0)),
+            ),
+            (
+                "-79228162514264337593543950335",
+                Some((-79_228_162_514_264_337_593_543_950_335, 0)),
+            ),
+            (
+                "170141183460469231731687303715884105727",
+                Some((i128::MAX, 0)),
+            ),
+            (
+                "-170141183460469231731687303715884105728",
+                Some((i128::MIN, 0)),
+            ),
+            ("170141183460469231731687303715884105728", None),
+            ("-170141183460469231731687303715884105729", None),
+            (
+                "17014118346046923173168730371588410572.7",
+                Some((i128::MAX, 1)),
+            ),
+            // Too many written zeros for the mantissa: dropped, scale reduced.
+            (
+                "1.00000000000000000000000000000000000000000",
+                Some((100_000_000_000_000_000_000_000_000_000_000_000_000, 38)),
+            ),
+            (
+                "17014118346046923173168730371588410572.70",
+                Some((i128::MAX, 1)),
+            ),
+            ("0.00000000000000000000000000000000000001", Some((1, 38))),
+            ("0.000000000000000000000000000000000000001", None),
+            ("NaN", None),
+            ("Infinity", None),
+            ("-Infinity", None),
+            ("", None),
+            ("-", None),
+            (".", None),
+            ("1e", None),
+            ("1e+", None),
+            ("1.2.3", None),
+            ("1,5", None),
+            ("abc", None),
+        ];
+        for &(text, want) in cases {
+            let d = Decimal { text };
+            assert_eq!(d.to_scaled(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn decimal_parse_and_flags() {
+        for text in [
+            "1",
+            "-1.5",
+            "+2",
+            ".5",
+            "5.",
+            "1e5",
+            "1E-5",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+        ] {
+            assert_eq!(Decimal::parse(text).map(|d| d.text()), Some(text));
+        }
+        for text in ["", "nan", "inf", "+Infinity", "1 ", "0x1", "1e", "--1", "."] {
+            assert_eq!(Decimal::parse(text), None, "{text}");
+        }
+        let nan = Decimal { text: "NaN" };
+        assert!(nan.is_nan() && !nan.is_infinite() && nan.to_f64().is_nan());
+        let inf = Decimal { text: "-Infinity" };
+        assert!(!inf.is_nan() && inf.is_infinite());
+        assert_eq!(inf.to_f64(), f64::NEG_INFINITY);
+        assert_eq!(Decimal { text: "1.25" }.to_f64(), 1.25);
+        assert_eq!(Decimal { text: "1.25" }.to_string(), "1.25");
+    }
+
+    #[test]
+    fn convert_null_rules() {
+        for ty in ALL {
+            assert_eq!(convert(ty, null()), Ok(Value::Null), "{ty:?}");
+            let empty = convert(ty, st(""));
+            match ty {
+                ScalarType::String => assert_eq!(empty, Ok(Value::String(""))),
+                ScalarType::Dynamic => assert_eq!(empty, Ok(Value::Dynamic(Dynamic::new(st(""))))),
+                ScalarType::Unknown => assert_eq!(empty, Ok(Value::Other(st("")))),
+                _ => assert_eq!(empty, Ok(Value::Null), "{ty:?}"),
+            }
+        }
+        assert!(Value::Null.is_null());
+        assert!(!Value::Bool(false).is_null());
+    }
+
+    #[test]
+    fn convert_wrong_kinds() {
+        use ScalarType as T;
+        use ValueErrorKind::WrongKind;
+        for ty in ALL {
+            for cell in [obj(), arr()] {
+                match ty {
+                    T::Dynamic => {
+                        assert_eq!(convert(ty, cell), Ok(Value::Dynamic(Dynamic::new(cell))))
+                    }
+                    T::Unknown => assert_eq!(convert(ty, cell), Ok(Value::Other(cell))),
+                    _ => assert_eq!(err_kind(ty, cell), WrongKind, "{ty:?}"),
+                }
+            }
+        }
+        let wrong: &[(ScalarType, Cell<'static>)] = &[
+            (T::Int, boolean(true)),
+            (T::Long, boolean(false)),
+            (T::Real, boolean(true)),
+            (T::Decimal, boolean(true)),
+            (T::String, num("1")),
+            (T::String, boolean(true)),
+            (T::DateTime, num("637189431013109965")),
+            (T::DateTime, boolean(true)),
+            (T::TimeSpan, boolean(true)),
+            (T::Guid, num("1")),
+            (T::Guid, boolean(true)),
+        ];
+        for &(ty, cell) in wrong {
+            assert_eq!(err_kind(ty, cell), WrongKind, "{ty:?} {cell:?}");
+        }
+    }
+
+    #[test]
+    fn convert_integers() {
+        use ValueErrorKind::{Invalid, OutOfRange};
+        let longs: &[(&str, i64)] = &[
+            ("0", 0),
+            ("-0", 0),
+            ("42", 42),
+            ("-42", -42),
+            ("0000000000000000000000000000042", 42),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+        ];
+        for &(text, v) in longs {
+            assert_eq!(
+                convert(ScalarType::Long, num(text)),
+                Ok(Value::Long(v)),
+                "{text}"
+            );
+            assert_eq!(
+                convert(ScalarType::Long, st(text)),
+                Ok(Value::Long(v)),
+                "{text}"
+            );
+        }
+        let ints: &[(&str, i32)] = &[
+            ("0", 0),
+            ("2147483647", i32::MAX),
+            ("-2147483648", i32::MIN),
+            ("17", 17),
+        ];
+        for &(text, v) in ints {
+            assert_eq!(
+                convert(ScalarType::Int, num(text)),
+                Ok(Value::Int(v)),
+                "{text}"
+            );
+            assert_eq!(
+                convert(ScalarType::Int, st(text)),
+                Ok(Value::Int(v)),
+                "{text}"
+            );
+        }
+        let errors: &[(ScalarType, &str, ValueErrorKind)] = &[
+            (ScalarType::Long, "9223372036854775808", OutOfRange),
+            (ScalarType::Long, "-9223372036854775809", OutOfRange),
+            (
+                ScalarType::Long,
+                "99999999999999999999999999999",
+                OutOfRange,
+            ),
+            (ScalarType::Int, "2147483648", OutOfRange),
+            (ScalarType::Int, "-2147483649", OutOfRange),
+            (ScalarType::Int, "9223372036854775808", OutOfRange),
+            (ScalarType::Long, "5.0", Invalid),
+            (ScalarType::Long, "1e3", Invalid),
+            (ScalarType::Long, "1E3", Invalid),
+            (ScalarType::Long, "-", Invalid),
+            (ScalarType::Long, "+5", Invalid),
+            (ScalarType::Int, "1.5", Invalid),
+            (ScalarType::Int, "-0.0", Invalid),
+            (ScalarType::Long, "99999999999999999999.5", Invalid),
+        ];
+        for &(ty, text, kind) in errors {
+            assert_eq!(err_kind(ty, num(text)), kind, "{ty:?} {text}");
+        }
+        for text in [" 1", "1 ", "0x10", "NaN", "one", "1_000"] {
+            assert_eq!(err_kind(ScalarType::Long, st(text)), Invalid, "{text}");
+            assert_eq!(err_kind(ScalarType::Int, st(text)), Invalid, "{text}");
+        }
+    }
+
+    #[test]
+    fn convert_reals() {
+        let cases: &[(Cell<'static>, f64)] = &[
+            (num("0.01"), 0.01),
+            (num("1e308"), 1e308),
+            (num("5e-324"), 5e-324),
+            (num("-5e-324"), -5e-324),
+            (num("1e-400"), 0.0),
+            (num("1.7976931348623157e308"), f64::MAX),
+            (num("-2.5"), -2.5),
+            (num("3"), 3.0),
+            (
+                num("0.1000000000000000055511151231257827021181583404541015625"),
+                0.1,
+            ),
+            (st("Infinity"), f64::INFINITY),
+            (st("-Infinity"), f64::NEG_INFINITY),
+            (st("1.5"), 1.5),
+            (st(".5"), 0.5),
+            (st("+1e2"), 100.0),
+        ];
+        for &(cell, want) in cases {
+            match convert(ScalarType::Real, cell) {
+                Ok(Value::Real(v)) => assert_eq!(v.to_bits(), want.to_bits(), "{cell:?}"),
+                other => panic!("{cell:?}: {other:?}"),
+            }
+        }
+        match convert(ScalarType::Real, st("NaN")) {
+            Ok(Value::Real(v)) => assert!(v.is_nan()),
+            other => panic!("NaN: {other:?}"),
+        }
+        match convert(ScalarType::Real, num("-0")) {
+            Ok(Value::Real(v)) => assert!(v == 0.0 && v.is_sign_negative()),
+            other => panic!("-0: {other:?}"),
+        }
+        use ValueErrorKind::{Invalid, OutOfRange};
+        assert_eq!(err_kind(ScalarType::Real, num("1e309")), OutOfRange);
+        assert_eq!(err_kind(ScalarType::Real, num("-1e400")), OutOfRange);
+        for text in [
+            "nan",
+            "NAN",
+            "inf",
+            "infinity",
+            "INFINITY",
+            "+Infinity",
+            "1.5x",
+            "1,5",
+            " 1",
+            "e5",
+            ".",
+        ] {
+            assert_eq!(err_kind(ScalarType::Real, st(text)), Invalid, "{text}");
+        }
+    }
+
+    #[test]
+    fn convert_decimals() {
+        let cases: &[(Cell<'static>, &str)] = &[
+            (st("2.00000000000001"), "2.00000000000001"),
+            (num("1.2"), "1.2"),
+            (num("-1.5E+3"), "-1.5E+3"),
+            (st("NaN"), "NaN"),
+            (st("Infinity"), "Infinity"),
+            (st("-Infinity"), "-Infinity"),
+        ];
+        for &(cell, text) in cases {
+            match convert(ScalarType::Decimal, cell) {
+                Ok(Value::Decimal(d)) => assert_eq!(d.text(), text),
+                other => panic!("{cell:?}: {other:?}"),
+            }
+        }
+        match convert(ScalarType::Decimal, st("2.00000000000001")) {
+            Ok(Value::Decimal(d)) => assert_eq!(d.to_scaled(), Some((200_000_000_000_001, 14))),
+            other => panic!("{other:?}"),
+        }
+        match convert(ScalarType::Decimal, num("1.2")) {
+            Ok(Value::Decimal(d)) => assert_eq!(d.to_scaled(), Some((12, 1))),
+            other => panic!("{other:?}"),
+        }
+        match convert(ScalarType::Decimal, st("NaN")) {
+            Ok(Value::Decimal(d)) => assert!(d.is_nan() && d.to_scaled().is_none()),
+            other => panic!("{other:?}"),
+        }
+        for text in ["nan", "abc", "1.2.3", "1 "] {
+            assert_eq!(
+                err_kind(ScalarType::Decimal, st(text)),
+                ValueErrorKind::Invalid,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn convert_bools() {
+        let cases: &[(Cell<'static>, bool)] = &[
+            (boolean(true), true),
+            (boolean(false), false),
+            (num("1"), true),
+            (num("0"), false),
+            (st("true"), true),
+            (st("false"), false),
+            (st("True"), true),
+            (st("False"), false),
+            (st("1"), true),
+            (st("0"), false),
+        ];
+        for &(cell, want) in cases {
+            assert_eq!(
+                convert(ScalarType::Bool, cell),
+                Ok(Value::Bool(want)),
+                "{cell:?}"
+            );
+        }
+        for cell in [
+            num("2"),
+            num("-1"),
+            num("1.0"),
+            num("0e0"),
+            st("yes"),
+            st("TRUE"),
+            st(" true"),
+        ] {
+            assert_eq!(
+                err_kind(ScalarType::Bool, cell),
+                ValueErrorKind::Invalid,
+                "{cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn convert_strings_datetimes_timespans_guids() {
+        let escaped = Cell::new(CellKind::String, "\"a\\\"b\"", "a\"b");
+        assert_eq!(
+            convert(ScalarType::String, escaped),
+            Ok(Value::String("a\"b"))
+        );
+        assert_eq!(
+            convert(ScalarType::DateTime, st("2020-03-04T14:05:01.3109965Z")),
+            Ok(Value::DateTime(DateTime::from_ticks(
+                637_189_275_013_109_965
+            )))
+        );
+        assert_eq!(
+            err_kind(ScalarType::DateTime, st("2020-13-04T14:05:01Z")),
+            ValueErrorKind::Invalid
+        );
+        assert_eq!(
+            convert(ScalarType::TimeSpan, st("-2.00:00:02.0020002")),
+            Ok(Value::TimeSpan(TimeSpan::from_ticks(
+                -(2 * TICKS_PER_DAY + 20_020_002)
+            )))
+        );
+        assert_eq!(
+            convert(ScalarType::TimeSpan, num("600000000")),
+            Ok(Value::TimeSpan(TimeSpan::from_ticks(600_000_000)))
+        );
+        assert_eq!(
+            convert(ScalarType::TimeSpan, st("600000000")),
+            Ok(Value::TimeSpan(TimeSpan::from_ticks(600_000_000)))
+        );
+        assert_eq!(
+            err_kind(ScalarType::TimeSpan, num("1.5")),
+            ValueErrorKind::Invalid
+        );
+        assert_eq!(
+            err_kind(ScalarType::TimeSpan, num("6e8")),
+            ValueErrorKind::Invalid
+        );
+        assert_eq!(
+            err_kind(ScalarType::TimeSpan, num("9223372036854775808")),
+            ValueErrorKind::OutOfRange
+        );
+        assert_eq!(
+            err_kind(ScalarType::TimeSpan, st("10675200.00:00:00")),
+            ValueErrorKind::OutOfRange
+        );
+        assert_eq!(
+            err_kind(ScalarType::TimeSpan, st("25:00:00")),
+            ValueErrorKind::Invalid
+        );
+        let g = [
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54,
+            0x32, 0x10,
+        ];
+        assert_eq!(
+            convert(ScalarType::Guid, st("01234567-89AB-CDEF-FEDC-BA9876543210")),
+            Ok(Value::Guid(Guid::from_bytes(g)))
+        );
+        assert_eq!(
+            err_kind(ScalarType::Guid, st("not-a-guid")),
+            ValueErrorKind::Invalid
+        );
+    }
+
+    #[test]
+    fn convert_dynamic_and_unknown() {
+        let n = num("1.5");
+        assert_eq!(
+            convert(ScalarType::Dynamic, n),
+            Ok(Value::Dynamic(Dynamic::new(n)))
+        );
+        assert_eq!(
+            convert(ScalarType::Dynamic, boolean(true)),
+            Ok(Value::Dynamic(Dynamic::new(boolean(true))))
+        );
+        assert_eq!(convert(ScalarType::Unknown, n), Ok(Value::Other(n)));
+        assert_eq!(
+            convert(ScalarType::Unknown, st("x")),
+            Ok(Value::Other(st("x")))
+        );
+
+        let raw = "\"{\\\"a\\\":[1,2]}\"";
+        let embedded = Cell::new(CellKind::String, raw, "{\"a\":[1,2]}");
+        let Ok(Value::Dynamic(d)) = convert(ScalarType::Dynamic, embedded) else {
+            panic!("not dynamic");
+        };
+        assert_eq!(d.raw(), raw);
+        assert_eq!(d.cell(), embedded);
+        assert_eq!(d.kind(), CellKind::String);
+        assert_eq!(d.embedded_json(), Some("{\"a\":[1,2]}"));
+
+        for (text, json) in [
+            ("hello", false),
+            ("", false),
+            ("[1,", false),
+            ("123", true),
+            (" [ ] ", true),
+            ("\"quoted\"", true),
+            ("null", true),
+        ] {
+            let d = Dynamic::new(st(text));
+            assert_eq!(d.embedded_json().is_some(), json, "{text}");
+        }
+        // Only string cells carry embedded JSON.
+        assert_eq!(Dynamic::new(obj()).embedded_json(), None);
+        assert_eq!(Dynamic::new(num("1")).embedded_json(), None);
+    }
+
+    #[test]
+    fn error_display() {
+        let e = ValueError::new(ValueErrorKind::Invalid, ScalarType::DateTime);
+        assert_eq!(e.to_string(), "invalid datetime value");
+        assert_eq!(
+            ValueError::new(ValueErrorKind::OutOfRange, ScalarType::Long).to_string(),
+            "long value out of range"
+        );
+        assert_eq!(
+            ValueError::new(ValueErrorKind::WrongKind, ScalarType::Guid).to_string(),
+            "wrong JSON kind for a guid value"
+        );
+        assert_eq!(
+            ValueError::new(ValueErrorKind::Invalid, ScalarType::Unknown).to_string(),
+            "invalid unknown-type value"
+        );
+        let mut s = String::new();
+        let _ = core::fmt::Write::write_fmt(&mut s, format_args!("{e}"));
+        assert_eq!(s, "invalid datetime value");
+    }
+}
