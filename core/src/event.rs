@@ -4,7 +4,7 @@ use alloc::string::String;
 
 use crate::cell::{Cell, CellKind};
 use crate::unchecked::str_from_validated;
-use crate::value::ScalarType;
+use crate::value::{convert, ScalarType, Value, ValueError};
 
 /// A column of a table: its name and type as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -319,6 +319,23 @@ impl<'a> Row<'a> {
         (0..self.cells.len()).filter_map(move |i| self.cell(i))
     }
 
+    /// Cell `i` converted to the type of its column. A cell beyond the last
+    /// column, or of a column of unknown type, comes back as sent
+    /// ([`Value::Other`]). `None` when the row has no cell `i`.
+    pub fn value(&self, i: usize) -> Option<Result<Value<'a>, CellError>> {
+        let cell = self.cell(i)?;
+        let ty = self
+            .columns
+            .get(i)
+            .map_or(ScalarType::Unknown, Column::scalar_type);
+        Some(convert(ty, cell).map_err(|error| CellError {
+            error,
+            row: self.index,
+            column: i,
+            offset: self.offset + self.cells.get(i).map_or(0, |s| s.start as u64),
+        }))
+    }
+
     /// `true` when cell `i` borrows from the chunk being fed (zero-copy),
     /// `false` when it was copied into the decoder's scratch (straddling a
     /// chunk boundary). Unescaped string text is always in scratch.
@@ -328,6 +345,31 @@ impl<'a> Row<'a> {
             .is_some_and(|sp| sp.start >= self.spill.len())
     }
 }
+
+/// A cell whose value does not fit its column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellError {
+    /// What did not fit.
+    pub error: ValueError,
+    /// The row's index in its frame's `Rows`.
+    pub row: u64,
+    /// The column's index.
+    pub column: usize,
+    /// Byte offset of the cell in the body.
+    pub offset: u64,
+}
+
+impl core::fmt::Display for CellError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} in row {}, column {}, at byte {}",
+            self.error, self.row, self.column, self.offset
+        )
+    }
+}
+
+impl core::error::Error for CellError {}
 
 impl core::fmt::Debug for Row<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -47,6 +47,7 @@ mod event;
 mod json_check;
 mod lex;
 mod owned;
+pub mod response;
 mod unchecked;
 pub mod value;
 
@@ -54,8 +55,8 @@ pub use cell::{Cell, CellKind};
 pub use decoder::{Decoder, DecoderConfig, Feed, Format};
 pub use error::{Error, ErrorKind};
 pub use event::{
-    Column, DataSetCompletion, DataSetHeader, Event, Fragment, FragmentType, RawJson, Row,
-    RowError, TableCompletion, TableInfo, TableKind, TableProgress,
+    CellError, Column, DataSetCompletion, DataSetHeader, Event, Fragment, FragmentType, RawJson,
+    Row, RowError, TableCompletion, TableInfo, TableKind, TableProgress,
 };
 pub use owned::{
     decode_chunks, decode_slice, OwnedCell, OwnedEvent, OwnedFragment, OwnedRow, OwnedTable,

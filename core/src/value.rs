@@ -188,7 +188,6 @@ impl fmt::Display for ValueError {
 }
 
 // `core::error::Error` is the trait `std::error::Error` re-exports.
-#[cfg(feature = "std")]
 impl core::error::Error for ValueError {}
 
 /// Converts one cell of a column of type `ty` to a typed [`Value`].

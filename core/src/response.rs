@@ -1,0 +1,666 @@
+//! The response as a whole: HTTP status and headers, OneApiErrors, and every
+//! error a body can report (in a 200 response too).
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::event::{Event, TableKind};
+use crate::value::{convert, ScalarType, Value};
+
+/// A parsed JSON value, for the small error objects the service sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, as its exact text.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, properties in order.
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// Parses JSON text (at most 128 levels deep); `None` if it is not valid.
+    pub fn parse(text: &str) -> Option<Json> {
+        let mut p = Parser {
+            b: text.as_bytes(),
+            i: 0,
+        };
+        let v = p.value(0)?;
+        p.ws();
+        (p.i == p.b.len()).then_some(v)
+    }
+
+    /// Property `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(props) => props.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The bool, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+struct Parser<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        self.ws();
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: u32) -> Option<Json> {
+        if depth > 128 {
+            return None;
+        }
+        self.ws();
+        match *self.b.get(self.i)? {
+            b'{' => {
+                self.i += 1;
+                let mut props = Vec::new();
+                if self.eat(b'}') {
+                    return Some(Json::Object(props));
+                }
+                loop {
+                    self.ws();
+                    let k = self.string()?;
+                    if !self.eat(b':') {
+                        return None;
+                    }
+                    let v = self.value(depth + 1)?;
+                    props.push((k, v));
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    return self.eat(b'}').then_some(Json::Object(props));
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                if self.eat(b']') {
+                    return Some(Json::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    return self.eat(b']').then_some(Json::Array(items));
+                }
+            }
+            b'"' => self.string().map(Json::String),
+            b't' => self.lit(b"true", Json::Bool(true)),
+            b'f' => self.lit(b"false", Json::Bool(false)),
+            b'n' => self.lit(b"null", Json::Null),
+            _ => {
+                let start = self.i;
+                while self
+                    .b
+                    .get(self.i)
+                    .is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                {
+                    self.i += 1;
+                }
+                let t = core::str::from_utf8(self.b.get(start..self.i)?).ok()?;
+                // Validate the number's grammar through the float parser.
+                let strict = t
+                    .bytes()
+                    .next()
+                    .is_some_and(|c| c == b'-' || c.is_ascii_digit());
+                (strict && t.parse::<f64>().is_ok()).then(|| Json::Number(String::from(t)))
+            }
+        }
+    }
+
+    fn lit(&mut self, word: &[u8], v: Json) -> Option<Json> {
+        if self.b.get(self.i..self.i + word.len())? == word {
+            self.i += word.len();
+            Some(v)
+        } else {
+            None
+        }
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if self.b.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            match *self.b.get(self.i)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    self.i += 2;
+                }
+                c if c < 0x20 => return None,
+                _ => self.i += 1,
+            }
+        }
+        let raw = self.b.get(start..self.i)?;
+        self.i += 1;
+        let mut out = Vec::with_capacity(raw.len());
+        if escaped {
+            crate::lex::unescape_into(raw, &mut out);
+        } else {
+            out.extend_from_slice(raw);
+        }
+        String::from_utf8(out).ok()
+    }
+}
+
+/// One OneApiErrors error object (`{"error":{...}}` entries, error bodies,
+/// and `innererror`s).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OneApiError {
+    /// `code`, e.g. `General_BadRequest`, `LimitsExceeded`.
+    pub code: Option<String>,
+    /// `message`.
+    pub message: Option<String>,
+    /// `@type`, the service's exception type.
+    pub error_type: Option<String>,
+    /// `@message`, the detailed message.
+    pub detail: Option<String>,
+    /// `@context` properties (timestamp, clientRequestId, activityId, ...),
+    /// each value as a string (numbers and bools as their JSON text).
+    pub context: Vec<(String, String)>,
+    /// `@permanent`: `Some(false)` means a retry can help.
+    pub permanent: Option<bool>,
+    /// `innererror`, to any depth.
+    pub inner: Option<Box<OneApiError>>,
+}
+
+impl OneApiError {
+    /// Reads an error object: the value of `error`, or a `{"error":{...}}`
+    /// wrapper.
+    pub fn from_json(v: &Json) -> Option<OneApiError> {
+        let obj = v.get("error").unwrap_or(v);
+        if !matches!(obj, Json::Object(_)) {
+            return None;
+        }
+        let s = |k: &str| obj.get(k).and_then(Json::as_str).map(String::from);
+        let context = match obj.get("@context") {
+            Some(Json::Object(props)) => props
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Json::String(s) | Json::Number(s) => s.clone(),
+                        Json::Bool(true) => "true".into(),
+                        Json::Bool(false) => "false".into(),
+                        _ => String::new(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Some(OneApiError {
+            code: s("code"),
+            message: s("message"),
+            error_type: s("@type"),
+            detail: s("@message"),
+            context,
+            permanent: obj.get("@permanent").and_then(Json::as_bool),
+            inner: obj
+                .get("innererror")
+                .and_then(OneApiError::from_json)
+                .map(Box::new),
+        })
+    }
+
+    /// Parses JSON text holding one error object or an array of them (a
+    /// `OneApiErrors` array).
+    pub fn parse_all(text: &str) -> Vec<OneApiError> {
+        match Json::parse(text) {
+            Some(Json::Array(items)) => items.iter().filter_map(OneApiError::from_json).collect(),
+            Some(v) => OneApiError::from_json(&v).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// A `@context` property.
+    pub fn context(&self, key: &str) -> Option<&str> {
+        self.context
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The chain: this error, then its inner errors.
+    pub fn chain(&self) -> impl Iterator<Item = &OneApiError> {
+        core::iter::successors(Some(self), |e| e.inner.as_deref())
+    }
+}
+
+/// The HTTP status of a Kusto response, per the spec's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// 200: processing started (it may still fail in the body).
+    Ok,
+    /// 400 BadRequest: permanent.
+    BadRequest,
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 413 PayloadTooLarge.
+    PayloadTooLarge,
+    /// 429 TooManyRequests: throttled.
+    TooManyRequests,
+    /// 504 Timeout.
+    Timeout,
+    /// 520 ServiceError.
+    ServiceError,
+    /// Any other code.
+    Other(u16),
+}
+
+impl Status {
+    /// Maps an HTTP status code.
+    pub fn from_code(code: u16) -> Status {
+        match code {
+            200 => Status::Ok,
+            400 => Status::BadRequest,
+            401 => Status::Unauthorized,
+            403 => Status::Forbidden,
+            404 => Status::NotFound,
+            413 => Status::PayloadTooLarge,
+            429 => Status::TooManyRequests,
+            504 => Status::Timeout,
+            520 => Status::ServiceError,
+            c => Status::Other(c),
+        }
+    }
+
+    /// The code.
+    pub fn code(self) -> u16 {
+        match self {
+            Status::Ok => 200,
+            Status::BadRequest => 400,
+            Status::Unauthorized => 401,
+            Status::Forbidden => 403,
+            Status::NotFound => 404,
+            Status::PayloadTooLarge => 413,
+            Status::TooManyRequests => 429,
+            Status::Timeout => 504,
+            Status::ServiceError => 520,
+            Status::Other(c) => c,
+        }
+    }
+
+    /// `true` for 2xx.
+    pub fn is_success(self) -> bool {
+        (200..300).contains(&self.code())
+    }
+
+    /// A retry may help: 429 and 5xx.
+    pub fn is_retryable(self) -> bool {
+        let c = self.code();
+        c == 429 || (500..600).contains(&c)
+    }
+}
+
+/// One error a response reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseError {
+    /// The body was an error object (OneApiErrors), or not JSON at all
+    /// (`error` is then `None` and the text is in `raw`).
+    Body {
+        /// The parsed error, if the body was a OneApiErrors object.
+        error: Option<OneApiError>,
+        /// The error object or the body text, as sent.
+        raw: String,
+    },
+    /// An object in place of a row (a partial query failure in the data).
+    Row {
+        /// The table (V1: index).
+        table_id: Option<i64>,
+        /// Position in its frame's `Rows`.
+        index: u64,
+        /// Byte offset.
+        offset: u64,
+        /// Parsed `OneApiErrors` entries, if any.
+        errors: Vec<OneApiError>,
+        /// As sent.
+        raw: String,
+    },
+    /// `OneApiErrors` on a `TableCompletion`.
+    Table {
+        /// The table.
+        table_id: Option<i64>,
+        /// Parsed entries.
+        errors: Vec<OneApiError>,
+    },
+    /// `DataSetCompletion` with `HasErrors` (and its `OneApiErrors`).
+    DataSet {
+        /// Parsed entries.
+        errors: Vec<OneApiError>,
+    },
+    /// `DataSetCompletion` with `Cancelled`.
+    Cancelled,
+    /// A QueryCompletionInformation row with `Level` <= 2.
+    QueryCompletion {
+        /// `Level`.
+        level: i64,
+        /// The row's cells as sent, for diagnostics.
+        row: String,
+    },
+    /// A V1 QueryStatus row with `Severity` <= 2.
+    QueryStatus {
+        /// `Severity`.
+        severity: i64,
+        /// The row's cells as sent.
+        row: String,
+    },
+    /// The V1 top-level `Exceptions` array.
+    Exceptions(String),
+}
+
+impl ResponseError {
+    /// `false` when the service marked every error it sent `@permanent`:
+    /// `true` means a retry may help.
+    pub fn is_transient(&self) -> bool {
+        let transient = |es: &[OneApiError]| es.iter().any(|e| e.permanent == Some(false));
+        match self {
+            ResponseError::Body { error, .. } => {
+                error.as_ref().is_some_and(|e| e.permanent == Some(false))
+            }
+            ResponseError::Row { errors, .. }
+            | ResponseError::Table { errors, .. }
+            | ResponseError::DataSet { errors } => transient(errors),
+            _ => false,
+        }
+    }
+}
+
+/// The outcome of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 2xx and the body reported no error.
+    Success,
+    /// 200 and results arrived, but the body reported errors (partial query
+    /// failure): per the spec the caller should ignore the whole result.
+    PartialFailure,
+    /// The request failed (4xx/5xx, or an error body).
+    Failed,
+}
+
+/// Watches the events of one response and keeps every error it reports.
+///
+/// Feed it every event with [`ErrorTracker::observe`]; at the end
+/// [`ErrorTracker::finish`] applies what only the end can tell (a V1
+/// TableOfContents naming the QueryStatus table).
+#[derive(Debug, Default, Clone)]
+pub struct ErrorTracker {
+    errors: Vec<ResponseError>,
+    /// Current table: is it QueryCompletionInformation, and its Level column.
+    qci_level: Option<usize>,
+    /// Progressive QueryCompletionInformation tables: id and Level column.
+    qci_tables: Vec<(i64, usize)>,
+    /// V1: per table index, the failing Severity rows of QueryStatus-shaped tables.
+    v1_status: Vec<(i64, ResponseError)>,
+    v1_severity: Option<usize>,
+    v1_toc: Option<(usize, usize)>,
+    v1_kinds: Vec<(i64, String)>,
+    v1_tables: i64,
+}
+
+fn find_col(cols: &[crate::event::Column], name: &str) -> Option<usize> {
+    cols.iter().position(|c| c.name() == name)
+}
+
+fn qci_level(t: &crate::event::TableInfo<'_>) -> Option<usize> {
+    (t.kind == Some(TableKind::QueryCompletionInformation))
+        .then(|| find_col(t.columns, "Level"))
+        .flatten()
+}
+
+fn row_text(row: &crate::event::Row<'_>) -> String {
+    let mut s = String::from("[");
+    for (i, c) in row.cells().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(c.raw());
+    }
+    s.push(']');
+    s
+}
+
+fn int_cell(row: &crate::event::Row<'_>, i: usize) -> Option<i64> {
+    match convert(ScalarType::Long, row.cell(i)?) {
+        Ok(Value::Long(v)) => Some(v),
+        _ => None,
+    }
+}
+
+impl ErrorTracker {
+    /// A tracker with no errors.
+    pub fn new() -> Self {
+        ErrorTracker::default()
+    }
+
+    /// Records the errors `ev` reports.
+    pub fn observe(&mut self, ev: &Event<'_>) {
+        match ev {
+            Event::DataTable(t) => self.qci_level = qci_level(t),
+            Event::TableHeader(t) => {
+                if let (Some(id), Some(li)) = (t.table_id, qci_level(t)) {
+                    self.qci_tables.push((id, li));
+                }
+            }
+            Event::TableFragment(f) => {
+                self.qci_level = self
+                    .qci_tables
+                    .iter()
+                    .find(|(id, _)| Some(*id) == f.table_id)
+                    .map(|(_, li)| *li);
+            }
+            Event::V1Table(t) => {
+                self.qci_level = None;
+                self.v1_tables = t.table_id.unwrap_or(0) + 1;
+                let sev = find_col(t.columns, "Severity");
+                self.v1_severity = sev.filter(|_| find_col(t.columns, "StatusCode").is_some());
+                self.v1_toc = match (find_col(t.columns, "Kind"), find_col(t.columns, "Ordinal")) {
+                    (Some(k), Some(o)) if find_col(t.columns, "Name").is_some() => Some((o, k)),
+                    _ => None,
+                };
+                if self.v1_toc.is_some() {
+                    self.v1_kinds.clear();
+                }
+            }
+            Event::Row(row) => {
+                if let Some(li) = self.qci_level {
+                    if let Some(level) = int_cell(row, li).filter(|l| *l <= 2) {
+                        self.errors.push(ResponseError::QueryCompletion {
+                            level,
+                            row: row_text(row),
+                        });
+                    }
+                }
+                if let Some(si) = self.v1_severity {
+                    if let Some(severity) = int_cell(row, si).filter(|s| *s <= 2) {
+                        self.v1_status.push((
+                            row.table_id().unwrap_or(-1),
+                            ResponseError::QueryStatus {
+                                severity,
+                                row: row_text(row),
+                            },
+                        ));
+                    }
+                }
+                if let Some((o, k)) = self.v1_toc {
+                    if let (Some(ord), Some(kind)) = (int_cell(row, o), row.cell(k)) {
+                        self.v1_kinds.push((ord, String::from(kind.text())));
+                    }
+                }
+            }
+            Event::RowError(e) => self.errors.push(ResponseError::Row {
+                table_id: e.table_id,
+                index: e.index,
+                offset: e.offset,
+                errors: Json::parse(e.raw.get())
+                    .and_then(|v| v.get("OneApiErrors").cloned())
+                    .map(|v| match v {
+                        Json::Array(items) => {
+                            items.iter().filter_map(OneApiError::from_json).collect()
+                        }
+                        _ => Vec::new(),
+                    })
+                    .unwrap_or_default(),
+                raw: String::from(e.raw.get()),
+            }),
+            Event::TableCompletion(c) => {
+                if let Some(raw) = c.errors {
+                    self.errors.push(ResponseError::Table {
+                        table_id: c.table_id,
+                        errors: OneApiError::parse_all(raw.get()),
+                    });
+                }
+            }
+            Event::DataSetCompletion(c) => {
+                if c.has_errors || c.errors.is_some() {
+                    self.errors.push(ResponseError::DataSet {
+                        errors: c
+                            .errors
+                            .map(|r| OneApiError::parse_all(r.get()))
+                            .unwrap_or_default(),
+                    });
+                }
+                if c.cancelled {
+                    self.errors.push(ResponseError::Cancelled);
+                }
+            }
+            Event::V1Exceptions(raw) => self
+                .errors
+                .push(ResponseError::Exceptions(String::from(raw.get()))),
+            Event::ErrorBody(raw) => self.errors.push(ResponseError::Body {
+                error: Json::parse(raw.get()).and_then(|v| OneApiError::from_json(&v)),
+                raw: String::from(raw.get()),
+            }),
+            _ => {}
+        }
+    }
+
+    /// Records a body that is not JSON (a plain-text error body).
+    pub fn observe_text_body(&mut self, text: &str) {
+        self.errors.push(ResponseError::Body {
+            error: None,
+            raw: String::from(text),
+        });
+    }
+
+    /// Ends the response: V1 QueryStatus rows count when the
+    /// TableOfContents names their table QueryStatus, or, without a
+    /// TableOfContents, when the table has the QueryStatus columns.
+    pub fn finish(mut self) -> Vec<ResponseError> {
+        let kinds = core::mem::take(&mut self.v1_kinds);
+        for (table, err) in self.v1_status.drain(..) {
+            let is_status = kinds.is_empty()
+                || kinds
+                    .iter()
+                    .any(|(ord, kind)| *ord == table && kind == "QueryStatus");
+            if is_status {
+                self.errors.push(err);
+            }
+        }
+        self.errors
+    }
+
+    /// The errors seen so far (V1 QueryStatus rows only after `finish`).
+    pub fn errors(&self) -> &[ResponseError] {
+        &self.errors
+    }
+}
+
+/// Classifies a whole response from its status code and the errors its body
+/// reported.
+pub fn classify(status: u16, errors: &[ResponseError]) -> Outcome {
+    let st = Status::from_code(status);
+    if !st.is_success()
+        || errors
+            .iter()
+            .any(|e| matches!(e, ResponseError::Body { .. }))
+    {
+        Outcome::Failed
+    } else if errors.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::PartialFailure
+    }
+}
+
+/// Whether retrying the request can help: 429 and 5xx, or errors the service
+/// marked `@permanent: false`.
+pub fn is_retryable(status: u16, errors: &[ResponseError]) -> bool {
+    Status::from_code(status).is_retryable() || errors.iter().any(ResponseError::is_transient)
+}
+
+/// The correlation headers of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Correlation<'a> {
+    /// `x-ms-client-request-id`.
+    pub client_request_id: Option<&'a str>,
+    /// `x-ms-activity-id`.
+    pub activity_id: Option<&'a str>,
+}
+
+impl<'a> Correlation<'a> {
+    /// Picks the correlation headers out of `(name, value)` pairs (names
+    /// compared case-insensitively).
+    pub fn from_headers<I>(headers: I) -> Self
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut c = Correlation::default();
+        for (k, v) in headers {
+            if k.eq_ignore_ascii_case("x-ms-client-request-id") {
+                c.client_request_id = Some(v);
+            } else if k.eq_ignore_ascii_case("x-ms-activity-id") {
+                c.activity_id = Some(v);
+            }
+        }
+        c
+    }
+}

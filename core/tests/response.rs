@@ -1,0 +1,180 @@
+//! The response as a whole: error tracking, OneApiErrors parsing, status
+//! classification.
+
+use kusto_frames::response::{
+    classify, is_retryable, Correlation, ErrorTracker, Json, OneApiError, Outcome, ResponseError,
+    Status,
+};
+use kusto_frames::Decoder;
+
+fn track_chunked(body: &[u8], chunk: usize) -> Vec<ResponseError> {
+    let mut dec = Decoder::new();
+    let mut t = ErrorTracker::new();
+    for c in body.chunks(chunk) {
+        let mut feed = dec.feed(c);
+        while let Some(ev) = feed.next_event().unwrap() {
+            t.observe(&ev);
+        }
+    }
+    dec.finish().unwrap();
+    t.finish()
+}
+
+fn track(body: &[u8]) -> Vec<ResponseError> {
+    let whole = track_chunked(body, body.len().max(1));
+    for n in [1, 5, 64] {
+        assert_eq!(track_chunked(body, n), whole, "chunk {n}");
+    }
+    whole
+}
+
+const SPEC_ERROR: &str = r#"{"error":{"code":"General_BadRequest","message":"Request is invalid and cannot be executed.","@type":"Kusto.Data.Exceptions.KustoBadRequestException","@message":"Semantic error","@context":{"timestamp":"2023-04-18T12:59:27.4855445Z","processId":12580,"clientRequestId":"Kusto.Cli;b90f","activityId":"9dcc4522"},"@permanent":true,"innererror":{"code":"SEM0100","message":"'table' operator","@permanent":true,"innererror":{"code":"Deepest","@permanent":false}}}}"#;
+
+#[test]
+fn error_body_decodes_to_a_structured_error() {
+    let errs = track(SPEC_ERROR.as_bytes());
+    assert_eq!(errs.len(), 1);
+    let ResponseError::Body { error: Some(e), .. } = &errs[0] else {
+        panic!("{errs:?}")
+    };
+    assert_eq!(e.code.as_deref(), Some("General_BadRequest"));
+    assert_eq!(
+        e.error_type.as_deref(),
+        Some("Kusto.Data.Exceptions.KustoBadRequestException")
+    );
+    assert_eq!(e.detail.as_deref(), Some("Semantic error"));
+    assert_eq!(e.context("clientRequestId"), Some("Kusto.Cli;b90f"));
+    assert_eq!(e.context("processId"), Some("12580"));
+    assert_eq!(e.permanent, Some(true));
+    let codes: Vec<_> = e.chain().map(|e| e.code.as_deref().unwrap_or("")).collect();
+    assert_eq!(codes, ["General_BadRequest", "SEM0100", "Deepest"]);
+    assert_eq!(classify(400, &errs), Outcome::Failed);
+    assert!(!is_retryable(400, &errs));
+}
+
+#[test]
+fn partial_failures_in_a_200_response() {
+    let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[{"ColumnName":"x","ColumnType":"int"}],"Rows":[[1],{"OneApiErrors":[{"error":{"code":"LimitsExceeded","@permanent":false}}]}]},
+{"FrameType":"DataTable","TableId":2,"TableKind":"QueryCompletionInformation","TableName":"QueryCompletionInformation","Columns":[{"ColumnName":"Level","ColumnType":"int"},{"ColumnName":"LevelName","ColumnType":"string"}],"Rows":[[4,"Info"],[2,"Error"]]},
+{"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":true,"OneApiErrors":[{"error":{"code":"LimitsExceeded","@permanent":false}}]}]"#;
+    let errs = track(body);
+    assert!(
+        matches!(&errs[0], ResponseError::Row { index: 1, errors, .. } if errors[0].code.as_deref() == Some("LimitsExceeded"))
+    );
+    assert!(
+        matches!(&errs[1], ResponseError::QueryCompletion { level: 2, row } if row == r#"[2,"Error"]"#)
+    );
+    assert!(matches!(&errs[2], ResponseError::DataSet { errors } if errors.len() == 1));
+    assert_eq!(errs[3], ResponseError::Cancelled);
+    assert_eq!(errs.len(), 4);
+    assert_eq!(classify(200, &errs), Outcome::PartialFailure);
+    assert!(is_retryable(200, &errs));
+}
+
+#[test]
+fn clean_response_is_a_success() {
+    let body = br#"[{"FrameType":"DataSetHeader","Version":"v2.0"},{"FrameType":"DataTable","TableId":2,"TableKind":"QueryCompletionInformation","Columns":[{"ColumnName":"Level","ColumnType":"int"}],"Rows":[[4],[3]]},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+    let errs = track(body);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(classify(200, &errs), Outcome::Success);
+    assert!(!is_retryable(200, &errs));
+}
+
+#[test]
+fn v1_query_status_and_exceptions() {
+    let status_cols = r#"[{"ColumnName":"Timestamp","DataType":"DateTime"},{"ColumnName":"Severity","DataType":"Int32"},{"ColumnName":"SeverityName","DataType":"String"},{"ColumnName":"StatusCode","DataType":"Int32"}]"#;
+    let toc = r#"{"TableName":"Table_2","Columns":[{"ColumnName":"Ordinal","DataType":"Int64"},{"ColumnName":"Kind","DataType":"String"},{"ColumnName":"Name","DataType":"String"},{"ColumnName":"Id","DataType":"String"},{"ColumnName":"PrettyName","DataType":"String"}],"Rows":[[0,"QueryResult","PrimaryResult","a",""],[1,"QueryStatus","QueryStatus","b",""]]}"#;
+    let body = format!(
+        r#"{{"Tables":[{{"TableName":"Table_0","Columns":[{{"ColumnName":"a","DataType":"Int32"}}],"Rows":[[1],{{"Exceptions":["boom"]}}]}},{{"TableName":"Table_1","Columns":{status_cols},"Rows":[["2020-01-01T00:00:00Z",4,"Info",0],["2020-01-01T00:00:00Z",2,"Error",-1]]}},{toc}],"Exceptions":["top"]}}"#
+    );
+    let errs = track(body.as_bytes());
+    assert!(matches!(
+        &errs[0],
+        ResponseError::Row {
+            table_id: Some(0),
+            index: 1,
+            ..
+        }
+    ));
+    assert_eq!(errs[1], ResponseError::Exceptions(r#"["top"]"#.into()));
+    assert!(matches!(
+        &errs[2],
+        ResponseError::QueryStatus { severity: 2, .. }
+    ));
+    assert_eq!(errs.len(), 3);
+    // The same table not named QueryStatus by the TableOfContents is data.
+    let renamed = body.replace(
+        r#"[1,"QueryStatus","QueryStatus""#,
+        r#"[1,"QueryResult","Other""#,
+    );
+    assert_eq!(track(renamed.as_bytes()).len(), 2);
+}
+
+#[test]
+fn status_codes_and_headers() {
+    for (code, st, retry) in [
+        (200, Status::Ok, false),
+        (400, Status::BadRequest, false),
+        (401, Status::Unauthorized, false),
+        (403, Status::Forbidden, false),
+        (404, Status::NotFound, false),
+        (413, Status::PayloadTooLarge, false),
+        (429, Status::TooManyRequests, true),
+        (504, Status::Timeout, true),
+        (520, Status::ServiceError, true),
+        (503, Status::Other(503), true),
+    ] {
+        assert_eq!(Status::from_code(code), st);
+        assert_eq!(st.code(), code);
+        assert_eq!(st.is_retryable(), retry, "{code}");
+        assert_eq!(classify(code, &[]) == Outcome::Success, code == 200);
+    }
+    let c = Correlation::from_headers([
+        ("Content-Type", "application/json"),
+        ("X-MS-Client-Request-Id", "KD;1"),
+        ("x-ms-activity-id", "abc"),
+    ]);
+    assert_eq!(c.client_request_id, Some("KD;1"));
+    assert_eq!(c.activity_id, Some("abc"));
+}
+
+#[test]
+fn json_helper_parses_and_rejects() {
+    assert_eq!(
+        Json::parse(r#"{"a":[1,-2.5e3,"x\u00e9",true,null]}"#)
+            .unwrap()
+            .get("a"),
+        Some(&Json::Array(vec![
+            Json::Number("1".into()),
+            Json::Number("-2.5e3".into()),
+            Json::String("x\u{e9}".into()),
+            Json::Bool(true),
+            Json::Null
+        ]))
+    );
+    for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{1}\"", "[1] 2"] {
+        assert_eq!(Json::parse(bad), None, "{bad:?}");
+    }
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    assert_eq!(Json::parse(&deep), None);
+    assert_eq!(
+        OneApiError::parse_all("[1, {\"error\":{\"code\":\"c\"}}]").len(),
+        1
+    );
+}
+
+#[test]
+fn plain_text_error_body() {
+    let text = "Bad request: Control commands do not support api_version=v2";
+    let e = kusto_frames::decode_slice(text.as_bytes()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (kusto_frames::ErrorKind::NotAResponse, 0)
+    );
+    let mut t = ErrorTracker::new();
+    t.observe_text_body(text);
+    let errs = t.finish();
+    assert_eq!(classify(400, &errs), Outcome::Failed);
+    assert!(matches!(&errs[0], ResponseError::Body { error: None, raw } if raw == text));
+}
