@@ -259,3 +259,89 @@ proptest! {
         prop_assert_eq!(chunked(&split(&body, &cuts)), expect);
     }
 }
+
+mod generated {
+    use super::*;
+    use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape};
+
+    fn configs() -> Vec<GenConfig> {
+        let mut out = Vec::new();
+        for (i, profile) in [Profile::Mixed, Profile::StringHeavy, Profile::NumberHeavy]
+            .into_iter()
+            .enumerate()
+        {
+            for shape in [Shape::Whole, Shape::Progressive { rows_per_fragment: 7 }] {
+                let mut cfg = GenConfig::new(42 + i as u64, profile, shape, 200_000);
+                cfg.pretty = i == 1;
+                cfg.frame_type = i != 2;
+                out.push(cfg);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn generated_responses_decode_and_count_every_row() {
+        for cfg in configs() {
+            let (body, summary) = generate_vec(&cfg);
+            let (events, r) = whole(&body);
+            assert_eq!(r, Ok(()), "{cfg:?}");
+            let rows = events.iter().filter(|e| matches!(e, OwnedEvent::Row(_))).count();
+            assert_eq!(rows as u64, summary.rows, "{cfg:?}");
+            let cells: usize = events
+                .iter()
+                .map(|e| match e {
+                    OwnedEvent::Row(r) => r.cells.len(),
+                    _ => 0,
+                })
+                .sum();
+            assert_eq!(cells as u64, summary.cells, "{cfg:?}");
+        }
+    }
+
+    #[test]
+    fn every_generated_cell_converts_to_its_column_type() {
+        for cfg in configs() {
+            let (body, summary) = generate_vec(&cfg);
+            let mut dec = kusto_frames::Decoder::new();
+            let mut typed = 0u64;
+            for chunk in body.chunks(1500) {
+                let mut feed = dec.feed(chunk);
+                while let Some(ev) = feed.next_event().unwrap() {
+                    if let Event::Row(row) = ev {
+                        for i in 0..row.len() {
+                            let v = row.value(i).unwrap();
+                            assert!(v.is_ok(), "{cfg:?} row {} col {i}: {v:?}", row.index());
+                            typed += 1;
+                        }
+                    }
+                }
+            }
+            dec.finish().unwrap();
+            assert_eq!(typed, summary.cells);
+        }
+    }
+
+    #[test]
+    fn generated_responses_split_at_random_sizes() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for cfg in configs() {
+            let (body, _) = generate_vec(&cfg);
+            let expect = whole(&body);
+            for _ in 0..3 {
+                let mut parts = Vec::new();
+                let mut at = 0;
+                while at < body.len() {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let n = 1 + (seed % 5000) as usize;
+                    let end = (at + n).min(body.len());
+                    parts.push(body[at..end].to_vec());
+                    at = end;
+                }
+                assert_eq!(chunked(&parts), expect, "{cfg:?}");
+            }
+        }
+    }
+}
