@@ -111,6 +111,21 @@ const STR_SPECIAL: [bool; 256] = {
     t
 };
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// One bit (the high bit of the byte) per byte of `w` that ends the string
+/// fast path: `"`, `\`, a control character, or a non-ASCII byte. Only the
+/// lowest flagged byte is exact (borrows may flag bytes above it).
+#[inline]
+fn special_mask(w: u64) -> u64 {
+    let quote = w ^ (LO * u64::from(b'"'));
+    let bslash = w ^ (LO * u64::from(b'\\'));
+    let has_zero = |v: u64| v.wrapping_sub(LO) & !v;
+    let ctrl = w.wrapping_sub(LO * 0x20) & !w;
+    (has_zero(quote) | has_zero(bslash) | ctrl | w) & HI
+}
+
 #[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -513,7 +528,17 @@ impl Lexer {
         while i < lim {
             match s {
                 Str::Normal => {
-                    // Fast path: run over plain ASCII.
+                    // Fast path: run over plain ASCII, eight bytes at a time.
+                    while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
+                        let mut word = [0u8; 8];
+                        word.copy_from_slice(w);
+                        let m = special_mask(u64::from_le_bytes(word));
+                        if m != 0 {
+                            i += (m.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        i += 8;
+                    }
                     while i < lim && !STR_SPECIAL[chunk[i] as usize] {
                         i += 1;
                     }

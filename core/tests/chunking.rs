@@ -270,7 +270,12 @@ mod generated {
             .into_iter()
             .enumerate()
         {
-            for shape in [Shape::Whole, Shape::Progressive { rows_per_fragment: 7 }] {
+            for shape in [
+                Shape::Whole,
+                Shape::Progressive {
+                    rows_per_fragment: 7,
+                },
+            ] {
                 let mut cfg = GenConfig::new(42 + i as u64, profile, shape, 200_000);
                 cfg.pretty = i == 1;
                 cfg.frame_type = i != 2;
@@ -286,7 +291,10 @@ mod generated {
             let (body, summary) = generate_vec(&cfg);
             let (events, r) = whole(&body);
             assert_eq!(r, Ok(()), "{cfg:?}");
-            let rows = events.iter().filter(|e| matches!(e, OwnedEvent::Row(_))).count();
+            let rows = events
+                .iter()
+                .filter(|e| matches!(e, OwnedEvent::Row(_)))
+                .count();
             assert_eq!(rows as u64, summary.rows, "{cfg:?}");
             let cells: usize = events
                 .iter()

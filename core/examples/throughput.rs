@@ -1,0 +1,45 @@
+//! Rough single-run throughput of the core decoder on a generated response
+//! (criterion benches live in benches/; this is a quick profiling target).
+use kusto_frames::{Decoder, Event};
+use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape};
+use std::time::Instant;
+
+fn main() {
+    let mb: usize = std::env::args()
+        .nth(1)
+        .map_or(100, |s| s.parse().expect("MB"));
+    let chunk: usize = std::env::args()
+        .nth(2)
+        .map_or(65536, |s| s.parse().expect("chunk"));
+    let typed = std::env::args().nth(3).is_some_and(|s| s == "typed");
+    let (body, summary) = generate_vec(&GenConfig::new(1, Profile::Mixed, Shape::Whole, mb << 20));
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut dec = Decoder::new();
+        let mut cells = 0u64;
+        for c in body.chunks(chunk) {
+            let mut feed = dec.feed(c);
+            while let Some(ev) = feed.next_event().expect("decode") {
+                if let Event::Row(row) = ev {
+                    if typed {
+                        for i in 0..row.len() {
+                            if row.value(i).is_some_and(|v| v.is_ok()) {
+                                cells += 1;
+                            }
+                        }
+                    } else {
+                        cells += row.cells().count() as u64;
+                    }
+                }
+            }
+        }
+        dec.finish().expect("finish");
+        assert_eq!(cells, summary.cells);
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "{:.0} MB/s ({} bytes, chunk {chunk}, typed {typed})",
+            body.len() as f64 / s / 1e6,
+            body.len()
+        );
+    }
+}
