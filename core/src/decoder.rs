@@ -342,6 +342,9 @@ pub struct Decoder {
     skip_return: Pos,
     v1_count: i64,
     completion_seen: bool,
+    /// A V1-style top-level `Exceptions` arrived (the body is a response
+    /// even without `Tables`).
+    top_exceptions: bool,
     pending: Option<Emit>,
     failed: Option<Error>,
 }
@@ -384,6 +387,7 @@ impl Decoder {
             skip_return: Pos::End,
             v1_count: 0,
             completion_seen: false,
+            top_exceptions: false,
             pending: None,
             failed: None,
         }
@@ -541,7 +545,13 @@ impl Decoder {
                         self.depth = 0;
                     }
                 }
-                K::EndObj => self.pos = Pos::End,
+                K::EndObj => {
+                    if self.format.is_none() && !self.top_exceptions {
+                        // An object with none of `Tables`, `Exceptions`, `error`.
+                        return Err(Error::new(ErrorKind::NotAResponse, t.abs));
+                    }
+                    self.pos = Pos::End;
+                }
                 _ => return Err(Self::unexpected(&t)),
             },
             Pos::TopValue(top) => match (top, t.kind) {
@@ -554,6 +564,7 @@ impl Decoder {
                 (Top::Tables, K::Null) => self.pos = Pos::TopObject,
                 (Top::Tables, _) => return Err(Self::unexpected(&t)),
                 (Top::Exceptions | Top::Error, K::BeginArr | K::BeginObj) => {
+                    self.top_exceptions |= top == Top::Exceptions;
                     if top == Top::Error && self.format.is_none() {
                         self.format = Some(Format::Error);
                     }
@@ -566,6 +577,7 @@ impl Decoder {
                 }
                 (Top::Exceptions, _) => {
                     self.pos = Pos::TopObject;
+                    self.top_exceptions = true;
                     if t.kind != K::Null {
                         return Ok(Some(Emit::Exceptions {
                             start: t.start,
@@ -961,10 +973,13 @@ impl Decoder {
             }
             return Ok(Some(Emit::V1End));
         }
-        let ty = match self.frame.head {
-            Some(Head::Fragment) => FrameType::TableFragment,
-            Some(_) => FrameType::DataTable,
-            None => self.frame.infer(),
+        let ty = match (self.frame.head, self.frame.frame_type) {
+            // A frame that sent `Rows` before saying what it is: its end
+            // event follows what it said.
+            (Some(_), Some(t @ (FrameType::DataTable | FrameType::TableFragment))) => t,
+            (Some(Head::Fragment), _) => FrameType::TableFragment,
+            (Some(_), _) => FrameType::DataTable,
+            (None, _) => self.frame.infer(),
         };
         match ty {
             FrameType::DataTable | FrameType::TableFragment if self.frame.head.is_none() => {
@@ -984,7 +999,10 @@ impl Decoder {
                 return Ok(Some(Emit::Head(h)));
             }
             FrameType::TableHeader => {
-                let id = self.frame.table_id.unwrap_or(-1);
+                // Without a TableId no fragment can refer to it.
+                let Some(id) = self.frame.table_id else {
+                    return Ok(Some(Emit::End(ty)));
+                };
                 let columns = self.frame.columns.clone();
                 if let Some(o) = self.open.iter_mut().find(|o| o.id == id) {
                     o.columns = columns;
@@ -1026,7 +1044,10 @@ impl Decoder {
                 other => FragmentType::Other(other),
             }),
             field_count: f.field_count,
-            columns: self.row_columns(),
+            columns: f
+                .table_id
+                .and_then(|id| self.open.iter().find(|o| o.id == id))
+                .map_or_else(|| self.row_columns(), |o| &o.columns[..]),
         }
     }
 
