@@ -450,6 +450,11 @@ fn find_col(cols: &[crate::event::Column], name: &str) -> Option<usize> {
     cols.iter().position(|c| c.name() == name)
 }
 
+/// `[]` (with any whitespace): an empty `OneApiErrors` or `Exceptions`.
+fn is_empty_array(raw: &str) -> bool {
+    matches!(Json::parse(raw), Some(Json::Array(items)) if items.is_empty())
+}
+
 fn qci_level(t: &crate::event::TableInfo<'_>) -> Option<usize> {
     (t.kind == Some(TableKind::QueryCompletionInformation))
         .then(|| find_col(t.columns, "Level"))
@@ -552,7 +557,7 @@ impl ErrorTracker {
                 raw: String::from(e.raw.get()),
             }),
             Event::TableCompletion(c) => {
-                if let Some(raw) = c.errors {
+                if let Some(raw) = c.errors.filter(|r| !is_empty_array(r.get())) {
                     self.errors.push(ResponseError::Table {
                         table_id: c.table_id,
                         errors: OneApiError::parse_all(raw.get()),
@@ -560,7 +565,8 @@ impl ErrorTracker {
                 }
             }
             Event::DataSetCompletion(c) => {
-                if c.has_errors || c.errors.is_some() {
+                let sent = c.errors.is_some_and(|r| !is_empty_array(r.get()));
+                if c.has_errors || sent {
                     self.errors.push(ResponseError::DataSet {
                         errors: c
                             .errors
@@ -572,9 +578,12 @@ impl ErrorTracker {
                     self.errors.push(ResponseError::Cancelled);
                 }
             }
-            Event::V1Exceptions(raw) => self
-                .errors
-                .push(ResponseError::Exceptions(String::from(raw.get()))),
+            Event::V1Exceptions(raw) => {
+                if !is_empty_array(raw.get()) {
+                    self.errors
+                        .push(ResponseError::Exceptions(String::from(raw.get())));
+                }
+            }
             Event::ErrorBody(raw) => self.errors.push(ResponseError::Body {
                 error: Json::parse(raw.get()).and_then(|v| OneApiError::from_json(&v)),
                 raw: String::from(raw.get()),

@@ -178,3 +178,13 @@ fn plain_text_error_body() {
     assert_eq!(classify(400, &errs), Outcome::Failed);
     assert!(matches!(&errs[0], ResponseError::Body { error: None, raw } if raw == text));
 }
+
+#[test]
+fn empty_error_arrays_are_not_errors() {
+    let body = br#"[{"FrameType":"DataSetHeader","Version":"v2.0"},{"FrameType":"TableCompletion","TableId":1,"RowCount":0,"OneApiErrors":[ ]},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false,"OneApiErrors":[]}]"#;
+    assert_eq!(track(body), vec![]);
+    assert_eq!(track(br#"{"Tables":[],"Exceptions":[]}"#), vec![]);
+    // HasErrors alone is still an error.
+    let body = br#"[{"FrameType":"DataSetCompletion","HasErrors":true,"OneApiErrors":[]}]"#;
+    assert_eq!(track(body), vec![ResponseError::DataSet { errors: vec![] }]);
+}

@@ -1,0 +1,91 @@
+//! The benchmark inputs: seeded, generated bodies of about `KF_BENCH_MB` MB.
+
+use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape, Summary};
+
+/// Rows per `TableFragment` of the progressive input ("many small fragments").
+pub const ROWS_PER_FRAGMENT: usize = 16;
+
+/// Seed of every input.
+pub const SEED: u64 = 0x6b75_7374_6f21;
+
+/// Chunk sizes fed to the streaming decoders; `usize::MAX` is the whole buffer.
+pub const CHUNKS: [usize; 5] = [64, 1500, 16 * 1024, 64 * 1024, usize::MAX];
+
+/// One benchmark input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Twelve columns of every Kusto scalar type, with nulls.
+    Mixed,
+    /// Mostly long strings (escapes, non-ASCII).
+    StringHeavy,
+    /// Mostly long, int and real columns.
+    NumberHeavy,
+    /// The mixed profile sent progressively, [`ROWS_PER_FRAGMENT`] rows per fragment.
+    Progressive,
+}
+
+impl Input {
+    /// Every input, in benchmark order.
+    pub const ALL: [Input; 4] = [
+        Input::Mixed,
+        Input::StringHeavy,
+        Input::NumberHeavy,
+        Input::Progressive,
+    ];
+
+    /// The name used in benchmark ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Input::Mixed => "mixed",
+            Input::StringHeavy => "string_heavy",
+            Input::NumberHeavy => "number_heavy",
+            Input::Progressive => "progressive",
+        }
+    }
+
+    /// Parses a name as [`Input::name`] gives it.
+    pub fn from_name(s: &str) -> Option<Input> {
+        Input::ALL.into_iter().find(|i| i.name() == s)
+    }
+
+    /// The generator config for a body of about `bytes` bytes.
+    pub fn config(self, bytes: usize) -> GenConfig {
+        let (profile, shape) = match self {
+            Input::Mixed => (Profile::Mixed, Shape::Whole),
+            Input::StringHeavy => (Profile::StringHeavy, Shape::Whole),
+            Input::NumberHeavy => (Profile::NumberHeavy, Shape::Whole),
+            Input::Progressive => (
+                Profile::Mixed,
+                Shape::Progressive {
+                    rows_per_fragment: ROWS_PER_FRAGMENT,
+                },
+            ),
+        };
+        GenConfig::new(SEED, profile, shape, bytes)
+    }
+
+    /// Generates the body in memory.
+    pub fn generate(self, bytes: usize) -> (Vec<u8>, Summary) {
+        generate_vec(&self.config(bytes))
+    }
+}
+
+/// Input size in bytes: `KF_BENCH_MB` megabytes (10^6 bytes; fractions
+/// allowed, e.g. `0.5`), 100 by default.
+pub fn bench_bytes() -> usize {
+    let mb = std::env::var("KF_BENCH_MB")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|mb| *mb > 0.0)
+        .unwrap_or(100.0);
+    (mb * 1e6) as usize
+}
+
+/// The label of a chunk size in benchmark ids: `64`, ..., `whole`.
+pub fn chunk_label(chunk: usize) -> String {
+    if chunk == usize::MAX {
+        "whole".into()
+    } else {
+        chunk.to_string()
+    }
+}

@@ -1,0 +1,143 @@
+//! Our decoder, fed in chunks, visiting every cell of every row.
+
+use std::io::Read;
+
+use kusto_frames::value::Value;
+use kusto_frames::{Decoder, Event, Row};
+
+use crate::mix;
+
+/// What one decode saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rows over all tables.
+    pub rows: u64,
+    /// Cells over all rows.
+    pub cells: u64,
+    /// Cells that are null (typed tier: converted to `Value::Null`).
+    pub nulls: u64,
+    /// A checksum of what was visited.
+    pub sum: u64,
+}
+
+/// The tier of work done per cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Every cell handed out ([`Row::cell`]): its kind and its text.
+    Events,
+    /// Every cell converted to its Rust value ([`Row::value`]).
+    Typed,
+}
+
+impl Tier {
+    /// Both tiers.
+    pub const ALL: [Tier; 2] = [Tier::Events, Tier::Typed];
+
+    /// The name used in benchmark ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Events => "events",
+            Tier::Typed => "typed",
+        }
+    }
+}
+
+#[inline]
+fn visit_events(row: &Row<'_>, t: &mut Tally) {
+    t.rows += 1;
+    for i in 0..row.len() {
+        let Some(cell) = row.cell(i) else {
+            panic!("row {} has no cell {i}", row.index());
+        };
+        t.cells += 1;
+        t.nulls += u64::from(cell.is_null());
+        t.sum = mix(t.sum, cell.text().len() as u64);
+    }
+}
+
+#[inline]
+fn visit_typed(row: &Row<'_>, t: &mut Tally) {
+    t.rows += 1;
+    for i in 0..row.len() {
+        let v = match row.value(i) {
+            Some(Ok(v)) => v,
+            Some(Err(e)) => panic!("typed conversion failed: {e}"),
+            None => panic!("row {} has no cell {i}", row.index()),
+        };
+        t.cells += 1;
+        let x = match v {
+            Value::Null => {
+                t.nulls += 1;
+                0
+            }
+            Value::Bool(b) => u64::from(b),
+            Value::Int(i) => i as u64,
+            Value::Long(i) => i as u64,
+            Value::Real(f) => f.to_bits(),
+            Value::Decimal(d) => d.text().len() as u64,
+            Value::String(s) => s.len() as u64,
+            Value::DateTime(d) => d.ticks() as u64,
+            Value::TimeSpan(s) => s.ticks() as u64,
+            Value::Guid(g) => u64::from(g.as_bytes()[0]),
+            Value::Dynamic(d) => d.raw().len() as u64,
+            Value::Other(c) => c.raw().len() as u64,
+        };
+        t.sum = mix(t.sum, x);
+    }
+}
+
+#[inline]
+fn visit(tier: Tier, ev: Event<'_>, t: &mut Tally) {
+    if let Event::Row(row) = ev {
+        match tier {
+            Tier::Events => visit_events(&row, t),
+            Tier::Typed => visit_typed(&row, t),
+        }
+    }
+}
+
+/// Decodes `body` fed in chunks of `chunk` bytes (`usize::MAX`: whole),
+/// visiting every cell at `tier`. Panics on any error.
+pub fn decode(body: &[u8], chunk: usize, tier: Tier) -> Tally {
+    let mut dec = Decoder::new();
+    let mut t = Tally::default();
+    for piece in body.chunks(chunk.max(1)) {
+        let mut feed = dec.feed(piece);
+        loop {
+            match feed.next_event() {
+                Ok(Some(ev)) => visit(tier, ev, &mut t),
+                Ok(None) => break,
+                Err(e) => panic!("decode failed: {e}"),
+            }
+        }
+    }
+    if let Err(e) = dec.finish() {
+        panic!("decode failed at the end: {e}");
+    }
+    t
+}
+
+/// Decodes a body read from `r` through a buffer of `buf_size` bytes, the way
+/// an application reading a socket would, visiting every cell at `tier`.
+pub fn decode_read<R: Read>(mut r: R, buf_size: usize, tier: Tier) -> std::io::Result<Tally> {
+    let mut buf = vec![0u8; buf_size.max(1)];
+    let mut dec = Decoder::new();
+    let mut t = Tally::default();
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let mut feed = dec.feed(&buf[..n]);
+        loop {
+            match feed.next_event() {
+                Ok(Some(ev)) => visit(tier, ev, &mut t),
+                Ok(None) => break,
+                Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+            }
+        }
+    }
+    dec.finish()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    Ok(t)
+}

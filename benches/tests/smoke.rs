@@ -1,0 +1,56 @@
+//! Every bench's work on a small input: our decoder at every chunk size and
+//! tier agrees with the generator's summary, and every peer visits the same
+//! number of values and keys.
+
+use kusto_frames_benches::inputs::{Input, CHUNKS};
+use kusto_frames_benches::ours::{self, Tier};
+use kusto_frames_benches::peers::{self, Outcome, Peer, SimdState};
+
+#[test]
+fn every_bench_does_the_same_work() {
+    for input in Input::ALL {
+        let (body, summary) = input.generate(200_000);
+        for tier in Tier::ALL {
+            let mut first = None;
+            for chunk in CHUNKS.into_iter().chain([1, 7]) {
+                let t = ours::decode(&body, chunk, tier);
+                assert_eq!(
+                    (t.rows, t.cells),
+                    (summary.rows, summary.cells),
+                    "{} {} chunk {chunk}",
+                    input.name(),
+                    tier.name()
+                );
+                // The same values whatever the chunk size.
+                assert_eq!(*first.get_or_insert(t), t, "{} chunk {chunk}", input.name());
+            }
+            let r = ours::decode_read(peers::ChunkReader::new(&body, 333), 1000, tier).unwrap();
+            assert_eq!(Some(r), first);
+        }
+
+        let mut simd = SimdState::new(body.len());
+        let reference = peers::serde_json_value(&body).counts();
+        assert!(reference.0 > summary.cells);
+        for peer in Peer::ALL {
+            let chunks: &[usize] = if peer.streaming() {
+                &[64, 1500, 16384, usize::MAX]
+            } else {
+                &[usize::MAX]
+            };
+            for &chunk in chunks {
+                match peers::run(peer, &body, chunk, &mut simd) {
+                    Outcome::Walk(v) => assert_eq!(
+                        v.counts(),
+                        reference,
+                        "{} {} chunk {chunk}",
+                        input.name(),
+                        peer.name()
+                    ),
+                    Outcome::Typed(c) => {
+                        assert_eq!((c.rows, c.cells), (summary.rows, summary.cells))
+                    }
+                }
+            }
+        }
+    }
+}

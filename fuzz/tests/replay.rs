@@ -1,0 +1,168 @@
+//! Replays the fuzz checks on stable, as ordinary tests, over:
+//! - the hand-written corpus `corpus/*.json` at the repository root (as the
+//!   body, under every selector byte for the targets that take one);
+//! - `fuzz/seeds/<target>/*` (fuzz inputs, as they are);
+//! - `fuzz/regressions/<target>/*` (crashes the fuzzer found, as they are).
+//!
+//! Every failing input is reported, then the test fails.
+
+use std::fs;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use kusto_frames_fuzz::{check, TARGETS};
+
+fn fuzz_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The files directly in `dir`, sorted; none when it does not exist.
+fn files_in(dir: &Path, ext: Option<&str>) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.expect("readable directory entry").path())
+        .filter(|p| p.is_file())
+        .filter(|p| ext.is_none_or(|x| p.extension().is_some_and(|e| e == x)))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') || n == "README.md")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs `check(target, input)` for each input, catching panics; returns one
+/// line per failure.
+fn run<'a>(target: &str, inputs: impl IntoIterator<Item = (String, &'a [u8])>) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (name, input) in inputs {
+        let r = panic::catch_unwind(AssertUnwindSafe(|| check(target, input)));
+        if let Err(e) = r {
+            let msg = e
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| e.downcast_ref::<&str>().copied())
+                .unwrap_or("(non-string panic)");
+            failures.push(format!("{target} on {name}: {msg}"));
+        }
+    }
+    failures
+}
+
+fn report(what: &str, runs: usize, failures: Vec<String>) {
+    println!("{what}: {runs} inputs checked, {} failed", failures.len());
+    if !failures.is_empty() {
+        panic!(
+            "{} of the {what} inputs fail:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
+
+#[test]
+fn hand_written_corpus() {
+    let corpus = fuzz_dir().join("../corpus");
+    let files = files_in(&corpus, Some("json"));
+    let bodies: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), fs::read(p).expect("readable file")))
+        .collect();
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for target in TARGETS {
+        for (name, body) in &bodies {
+            if matches!(target, "decode_chunked" | "bufread") {
+                // Every selector byte: every split, reader and limit mode.
+                let inputs: Vec<(String, Vec<u8>)> = (0..=255u8)
+                    .map(|sel| {
+                        let mut input = vec![sel];
+                        input.extend_from_slice(body);
+                        (format!("{name} with selector byte {sel:#04x}"), input)
+                    })
+                    .collect();
+                runs += inputs.len();
+                failures.extend(run(
+                    target,
+                    inputs.iter().map(|(n, i)| (n.clone(), i.as_slice())),
+                ));
+            } else {
+                runs += 1;
+                failures.extend(run(target, [(name.clone(), body.as_slice())]));
+            }
+        }
+    }
+    report("corpus/*.json", runs, failures);
+}
+
+fn replay_dir(kind: &str) {
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for target in TARGETS {
+        let dir = fuzz_dir().join(kind).join(target);
+        let inputs: Vec<(String, Vec<u8>)> = files_in(&dir, None)
+            .iter()
+            .map(|p| (p.display().to_string(), fs::read(p).expect("readable file")))
+            .collect();
+        runs += inputs.len();
+        failures.extend(run(
+            target,
+            inputs.iter().map(|(n, i)| (n.clone(), i.as_slice())),
+        ));
+    }
+    report(&format!("fuzz/{kind}"), runs, failures);
+}
+
+#[test]
+fn seeds() {
+    replay_dir("seeds");
+}
+
+#[test]
+fn regressions() {
+    replay_dir("regressions");
+}
+
+#[test]
+fn empty_and_tiny_inputs() {
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for target in TARGETS {
+        for input in [&b""[..], b"\0", b"[", b"{", b"[]", b"{}", b" ", b"\xff"] {
+            runs += 1;
+            failures.extend(run(target, [(format!("{input:?}"), input)]));
+        }
+    }
+    report("tiny", runs, failures);
+}
+
+/// `FUZZ_REPLAY=<target>:<file or directory>` replays those inputs on
+/// stable (say, `fuzz/artifacts/bufread/`); nothing without it.
+#[test]
+fn replay_from_env() {
+    let Ok(spec) = std::env::var("FUZZ_REPLAY") else {
+        return;
+    };
+    let (target, path) = spec
+        .split_once(':')
+        .expect("FUZZ_REPLAY=<target>:<file or directory>");
+    let path = PathBuf::from(path);
+    let files = if path.is_dir() {
+        files_in(&path, None)
+    } else {
+        vec![path]
+    };
+    let inputs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), fs::read(p).expect("readable file")))
+        .collect();
+    let failures = run(
+        target,
+        inputs.iter().map(|(n, i)| (n.clone(), i.as_slice())),
+    );
+    report(&format!("FUZZ_REPLAY {spec}"), inputs.len(), failures);
+}
