@@ -578,11 +578,9 @@ impl ErrorTracker {
                     self.errors.push(ResponseError::Cancelled);
                 }
             }
-            Event::V1Exceptions(raw) => {
-                if !is_empty_array(raw.get()) {
-                    self.errors
-                        .push(ResponseError::Exceptions(String::from(raw.get())));
-                }
+            Event::V1Exceptions(raw) if !is_empty_array(raw.get()) => {
+                self.errors
+                    .push(ResponseError::Exceptions(String::from(raw.get())));
             }
             Event::ErrorBody(raw) => self.errors.push(ResponseError::Body {
                 error: Json::parse(raw.get()).and_then(|v| OneApiError::from_json(&v)),
