@@ -13,7 +13,12 @@ fn main() {
         .map_or(65536, |s| s.parse().expect("chunk"));
     let typed = std::env::args().nth(3).is_some_and(|s| s == "typed");
     let (body, summary) = generate_vec(&GenConfig::new(1, Profile::Mixed, Shape::Whole, mb << 20));
-    for _ in 0..3 {
+    let runs = if std::env::args().nth(3).is_some_and(|s| s == "gen-only") {
+        0
+    } else {
+        3
+    };
+    for _ in 0..runs {
         let t = Instant::now();
         let mut dec = Decoder::new();
         let mut cells = 0u64;

@@ -1161,6 +1161,18 @@ impl Feed<'_, '_> {
                 if self.done {
                     return Ok(None);
                 }
+                let dec = &mut *self.dec;
+                if dec.pos == Pos::Row && dec.depth == 0 && dec.lexer.between_tokens() {
+                    let max = dec.cfg.max_columns;
+                    if let Some(end) =
+                        dec.lexer
+                            .fast_cells(self.chunk, &mut self.pos, &mut dec.cells, max)
+                    {
+                        dec.lexer.end_outer();
+                        dec.pos = Pos::Rows;
+                        break Emit::Row { end };
+                    }
+                }
                 let t = match self.dec.lexer.next(self.chunk, &mut self.pos) {
                     Ok(Some(t)) => t,
                     Ok(None) => {

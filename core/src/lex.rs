@@ -11,7 +11,9 @@
 
 use alloc::vec::Vec;
 
+use crate::cell::CellKind;
 use crate::error::{Error, ErrorKind};
+use crate::event::CellSpan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TokKind {
@@ -765,6 +767,106 @@ impl Lexer {
         Ok(None)
     }
 
+    /// `true` when no token is in progress (the fast path may run).
+    pub(crate) fn between_tokens(&self) -> bool {
+        self.tstate == TState::None
+    }
+
+    /// Fast path for the cells of an open row (its `[` consumed, an outer
+    /// capture active, no token in progress). Consumes whole clean scalar
+    /// cells (ASCII strings without escapes, numbers, literals) and their
+    /// separators, pushing their spans, and stops before anything else (an
+    /// escape, a non-ASCII byte, a nested value, a token cut by the chunk or
+    /// the row limit, any malformed input), leaving the lexer exactly as the
+    /// token-by-token path would have: that path then takes over, so errors
+    /// and their offsets are the same. Returns the row's logical end when it
+    /// consumed the row's `]`.
+    pub(crate) fn fast_cells(
+        &mut self,
+        chunk: &[u8],
+        pos: &mut usize,
+        cells: &mut Vec<CellSpan>,
+        max_cells: usize,
+    ) -> Option<usize> {
+        let lim = self.limit(chunk.len());
+        let mut p = *pos;
+        let mut expect = self.expect;
+        let stop = loop {
+            while p < lim && is_ws(chunk[p]) {
+                p += 1;
+            }
+            if p >= lim {
+                break None;
+            }
+            let b = chunk[p];
+            if b == b']' && matches!(expect, Expect::CommaOrEnd | Expect::ValueOrEnd) {
+                let t = self.close(TokKind::EndArr, p, pos);
+                return Some(t.end);
+            }
+            match expect {
+                Expect::CommaOrEnd if b == b',' => {
+                    expect = Expect::Value;
+                    p += 1;
+                }
+                Expect::Value | Expect::ValueOrEnd if cells.len() < max_cells => {
+                    let mut unesc = None;
+                    let end = match b {
+                        b'"' => match fast_string(chunk, p + 1, lim) {
+                            Some((q, false)) => Some((CellKind::String, q)),
+                            Some((q, true)) => {
+                                let from = self.unesc.len();
+                                unescape_into(
+                                    chunk.get(p + 1..q - 1).unwrap_or(&[]),
+                                    &mut self.unesc,
+                                );
+                                unesc = Some((from, self.unesc.len()));
+                                Some((CellKind::String, q))
+                            }
+                            None => None,
+                        },
+                        b'-' | b'0'..=b'9' => {
+                            fast_number(chunk, p, lim).map(|q| (CellKind::Number, q))
+                        }
+                        b'{' | b'[' => {
+                            let room = self.max_depth.saturating_sub(self.depth);
+                            let kind = if b == b'{' {
+                                CellKind::Object
+                            } else {
+                                CellKind::Array
+                            };
+                            fast_nested(chunk, p, lim, room).map(|q| (kind, q))
+                        }
+                        b't' | b'f' | b'n' => {
+                            let (word, kind) = match b {
+                                b't' => (TRUE, CellKind::Bool),
+                                b'f' => (FALSE, CellKind::Bool),
+                                _ => (NULL, CellKind::Null),
+                            };
+                            let q = p + word.len();
+                            (q <= lim && chunk.get(p..q) == Some(word)).then_some((kind, q))
+                        }
+                        _ => None,
+                    };
+                    let Some((kind, q)) = end else {
+                        break None;
+                    };
+                    cells.push(CellSpan {
+                        start: self.logical(p),
+                        end: self.logical(q),
+                        kind,
+                        unesc,
+                    });
+                    p = q;
+                    expect = Expect::CommaOrEnd;
+                }
+                _ => break None,
+            }
+        };
+        self.expect = expect;
+        *pos = p;
+        stop
+    }
+
     /// At end of input: `Ok` only if the top-level value is complete.
     /// A number at the very end of the body completes here.
     pub(crate) fn at_eof(&self) -> Result<(), Error> {
@@ -773,6 +875,243 @@ impl Lexer {
         } else {
             Err(Error::new(ErrorKind::UnexpectedEof, self.base))
         }
+    }
+}
+
+/// End (after the closing quote) of a valid string whose contents start at
+/// `i` and end inside the limit, and whether it has escapes; `None` for
+/// anything else (an error, or a string cut by the limit).
+#[inline]
+fn fast_string(chunk: &[u8], mut i: usize, lim: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            let m = special_mask(u64::from_le_bytes(word));
+            if m != 0 {
+                i += (m.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        while i < lim && !STR_SPECIAL[chunk[i] as usize] {
+            i += 1;
+        }
+        let b = *chunk.get(i).filter(|_| i < lim)?;
+        match b {
+            b'"' => return Some((i + 1, escaped)),
+            b'\\' => {
+                escaped = true;
+                match *chunk.get(i + 1).filter(|_| i + 1 < lim)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                    b'u' => {
+                        let hi = hex4_checked(chunk, i + 2, lim)?;
+                        i += 6;
+                        if (0xDC00..=0xDFFF).contains(&hi) {
+                            return None;
+                        }
+                        if (0xD800..=0xDBFF).contains(&hi) {
+                            if chunk.get(i..i + 2).filter(|_| i + 2 <= lim) != Some(b"\\u") {
+                                return None;
+                            }
+                            let lo = hex4_checked(chunk, i + 2, lim)?;
+                            if !(0xDC00..=0xDFFF).contains(&lo) {
+                                return None;
+                            }
+                            i += 6;
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            0xC2..=0xF4 => {
+                let (need, lo, hi) = match b {
+                    0xC2..=0xDF => (1, 0x80, 0xBF),
+                    0xE0 => (2, 0xA0, 0xBF),
+                    0xED => (2, 0x80, 0x9F),
+                    0xE1..=0xEF => (2, 0x80, 0xBF),
+                    0xF0 => (3, 0x90, 0xBF),
+                    0xF4 => (3, 0x80, 0x8F),
+                    _ => (3, 0x80, 0xBF),
+                };
+                let c1 = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
+                if c1 < lo || c1 > hi {
+                    return None;
+                }
+                for k in 2..=need {
+                    let c = *chunk.get(i + k).filter(|_| i + k < lim)?;
+                    if !(0x80..=0xBF).contains(&c) {
+                        return None;
+                    }
+                }
+                i += need + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Four hex digits at `i` (inside the limit).
+#[inline]
+fn hex4_checked(chunk: &[u8], i: usize, lim: usize) -> Option<u32> {
+    let d = chunk.get(i..i + 4).filter(|_| i + 4 <= lim)?;
+    let mut v = 0u32;
+    for &c in d {
+        let x = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u32::from(x);
+    }
+    Some(v)
+}
+
+/// End of a nested value (object or array) starting at `p` that holds only
+/// clean tokens (ASCII strings without escapes, numbers, literals) and nests
+/// at most `room` levels (and 64); `None` for anything else.
+fn fast_nested(chunk: &[u8], p: usize, lim: usize, room: u32) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum E {
+        Value,
+        ValueOrEnd,
+        Key,
+        KeyOrEnd,
+        Colon,
+        CommaOrEnd,
+    }
+    let room = room.min(64);
+    let mut stack = 0u64; // bit d set: level d is an object
+    let mut depth = 0u32;
+    let mut e = E::Value;
+    let mut i = p;
+    loop {
+        while i < lim && is_ws(chunk[i]) {
+            i += 1;
+        }
+        let b = *chunk.get(i).filter(|_| i < lim)?;
+        match (e, b) {
+            (E::Value | E::ValueOrEnd, b'{' | b'[') => {
+                if depth >= room {
+                    return None;
+                }
+                let obj = b == b'{';
+                if obj {
+                    stack |= 1 << depth;
+                } else {
+                    stack &= !(1 << depth);
+                }
+                depth += 1;
+                e = if obj { E::KeyOrEnd } else { E::ValueOrEnd };
+                i += 1;
+                continue;
+            }
+            (E::ValueOrEnd | E::CommaOrEnd, b']') | (E::KeyOrEnd | E::CommaOrEnd, b'}') => {
+                let obj = stack & (1 << (depth - 1)) != 0;
+                if obj != (b == b'}') {
+                    return None;
+                }
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+                e = E::CommaOrEnd;
+                continue;
+            }
+            (E::CommaOrEnd, b',') => {
+                e = if stack & (1 << (depth - 1)) != 0 {
+                    E::Key
+                } else {
+                    E::Value
+                };
+                i += 1;
+                continue;
+            }
+            (E::Colon, b':') => {
+                e = E::Value;
+                i += 1;
+                continue;
+            }
+            (E::Key | E::KeyOrEnd, b'"') => {
+                i = fast_string(chunk, i + 1, lim)?.0;
+                e = E::Colon;
+                continue;
+            }
+            (E::Value | E::ValueOrEnd, _) => {}
+            _ => return None,
+        }
+        // A scalar value.
+        i = match b {
+            b'"' => fast_string(chunk, i + 1, lim)?.0,
+            b'-' | b'0'..=b'9' => fast_number_in(chunk, i, lim, true)?,
+            b't' | b'f' | b'n' => {
+                let word = match b {
+                    b't' => TRUE,
+                    b'f' => FALSE,
+                    _ => NULL,
+                };
+                let q = i + word.len();
+                if q > lim || chunk.get(i..q) != Some(word) {
+                    return None;
+                }
+                q
+            }
+            _ => return None,
+        };
+        e = E::CommaOrEnd;
+    }
+}
+
+/// End of a well-formed number starting at `p` that is followed, inside the
+/// limit, by a byte that may follow a row cell; `None` for anything else.
+#[inline]
+fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
+    fast_number_in(chunk, p, lim, false)
+}
+
+/// As [`fast_number`]; `in_object` also allows a `}` after the number.
+#[inline]
+fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
+    let digits = |mut i: usize| {
+        while i < lim && chunk[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = p;
+    if chunk.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match chunk.get(i).filter(|_| i < lim) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(i + 1),
+        _ => return None,
+    }
+    if i < lim && chunk[i] == b'.' {
+        let j = digits(i + 1);
+        if j == i + 1 {
+            return None;
+        }
+        i = j;
+    }
+    if i < lim && (chunk[i] | 0x20) == b'e' {
+        i += 1;
+        if i < lim && (chunk[i] == b'+' || chunk[i] == b'-') {
+            i += 1;
+        }
+        let j = digits(i);
+        if j == i {
+            return None;
+        }
+        i = j;
+    }
+    match chunk.get(i).filter(|_| i < lim) {
+        Some(b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') => Some(i),
+        Some(b'}') if in_object => Some(i),
+        _ => None,
     }
 }
 
