@@ -811,19 +811,21 @@ impl Lexer {
                 Expect::Value | Expect::ValueOrEnd if cells.len() < max_cells => {
                     let mut unesc = None;
                     let end = match b {
-                        b'"' => match fast_string(chunk, p + 1, lim) {
-                            Some((q, false)) => Some((CellKind::String, q)),
-                            Some((q, true)) => {
-                                let from = self.unesc.len();
-                                unescape_into(
-                                    chunk.get(p + 1..q - 1).unwrap_or(&[]),
-                                    &mut self.unesc,
-                                );
-                                unesc = Some((from, self.unesc.len()));
-                                Some((CellKind::String, q))
+                        b'"' => {
+                            let from = self.unesc.len();
+                            match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
+                                Some((q, escaped)) => {
+                                    if escaped {
+                                        unesc = Some((from, self.unesc.len()));
+                                    }
+                                    Some((CellKind::String, q))
+                                }
+                                None => {
+                                    self.unesc.truncate(from);
+                                    None
+                                }
                             }
-                            None => None,
-                        },
+                        }
                         b'-' | b'0'..=b'9' => {
                             fast_number(chunk, p, lim).map(|q| (CellKind::Number, q))
                         }
@@ -881,9 +883,18 @@ impl Lexer {
 /// End (after the closing quote) of a valid string whose contents start at
 /// `i` and end inside the limit, and whether it has escapes; `None` for
 /// anything else (an error, or a string cut by the limit).
+///
+/// With `out`, a string with escapes is unescaped into it as it is scanned
+/// (on `None` the caller truncates `out` back).
 #[inline]
-fn fast_string(chunk: &[u8], mut i: usize, lim: usize) -> Option<(usize, bool)> {
+fn fast_string(
+    chunk: &[u8],
+    mut i: usize,
+    lim: usize,
+    mut out: Option<&mut Vec<u8>>,
+) -> Option<(usize, bool)> {
     let mut escaped = false;
+    let mut run = i;
     loop {
         while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
             let mut word = [0u8; 8];
@@ -900,30 +911,61 @@ fn fast_string(chunk: &[u8], mut i: usize, lim: usize) -> Option<(usize, bool)> 
         }
         let b = *chunk.get(i).filter(|_| i < lim)?;
         match b {
-            b'"' => return Some((i + 1, escaped)),
+            b'"' => {
+                if escaped {
+                    if let Some(o) = out.as_deref_mut() {
+                        o.extend_from_slice(chunk.get(run..i).unwrap_or(&[]));
+                    }
+                }
+                return Some((i + 1, escaped));
+            }
             b'\\' => {
                 escaped = true;
-                match *chunk.get(i + 1).filter(|_| i + 1 < lim)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                    b'u' => {
-                        let hi = hex4_checked(chunk, i + 2, lim)?;
-                        i += 6;
-                        if (0xDC00..=0xDFFF).contains(&hi) {
+                if let Some(o) = out.as_deref_mut() {
+                    o.extend_from_slice(chunk.get(run..i).unwrap_or(&[]));
+                }
+                let e = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
+                let simple = match e {
+                    b'"' | b'\\' | b'/' => Some(e),
+                    b'b' => Some(0x08),
+                    b'f' => Some(0x0C),
+                    b'n' => Some(b'\n'),
+                    b'r' => Some(b'\r'),
+                    b't' => Some(b'\t'),
+                    _ => None,
+                };
+                if let Some(c) = simple {
+                    if let Some(o) = out.as_deref_mut() {
+                        o.push(c);
+                    }
+                    i += 2;
+                } else if e == b'u' {
+                    let hi = hex4_checked(chunk, i + 2, lim)?;
+                    i += 6;
+                    let mut cp = hi;
+                    if (0xDC00..=0xDFFF).contains(&hi) {
+                        return None;
+                    }
+                    if (0xD800..=0xDBFF).contains(&hi) {
+                        if chunk.get(i..i + 2).filter(|_| i + 2 <= lim) != Some(b"\\u") {
                             return None;
                         }
-                        if (0xD800..=0xDBFF).contains(&hi) {
-                            if chunk.get(i..i + 2).filter(|_| i + 2 <= lim) != Some(b"\\u") {
-                                return None;
-                            }
-                            let lo = hex4_checked(chunk, i + 2, lim)?;
-                            if !(0xDC00..=0xDFFF).contains(&lo) {
-                                return None;
-                            }
-                            i += 6;
+                        let lo = hex4_checked(chunk, i + 2, lim)?;
+                        if !(0xDC00..=0xDFFF).contains(&lo) {
+                            return None;
                         }
+                        i += 6;
+                        cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     }
-                    _ => return None,
+                    if let Some(o) = out.as_deref_mut() {
+                        let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                        let mut buf = [0u8; 4];
+                        o.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    }
+                } else {
+                    return None;
                 }
+                run = i;
             }
             0xC2..=0xF4 => {
                 let (need, lo, hi) = match b {
@@ -1036,7 +1078,7 @@ fn fast_nested(chunk: &[u8], p: usize, lim: usize, room: u32) -> Option<usize> {
                 continue;
             }
             (E::Key | E::KeyOrEnd, b'"') => {
-                i = fast_string(chunk, i + 1, lim)?.0;
+                i = fast_string(chunk, i + 1, lim, None)?.0;
                 e = E::Colon;
                 continue;
             }
@@ -1045,7 +1087,7 @@ fn fast_nested(chunk: &[u8], p: usize, lim: usize, room: u32) -> Option<usize> {
         }
         // A scalar value.
         i = match b {
-            b'"' => fast_string(chunk, i + 1, lim)?.0,
+            b'"' => fast_string(chunk, i + 1, lim, None)?.0,
             b'-' | b'0'..=b'9' => fast_number_in(chunk, i, lim, true)?,
             b't' | b'f' | b'n' => {
                 let word = match b {
@@ -1119,7 +1161,12 @@ fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option
 pub(crate) fn unescape_into(src: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < src.len() {
-        let run = memchr::memchr(b'\\', &src[i..]).map_or(src.len(), |k| i + k);
+        // Runs between escapes are short in escaped text: a plain loop
+        // beats a SIMD search's set-up cost here.
+        let run = src[i..]
+            .iter()
+            .position(|&b| b == b'\\')
+            .map_or(src.len(), |k| i + k);
         out.extend_from_slice(&src[i..run]);
         i = run;
         if i >= src.len() {
