@@ -40,9 +40,12 @@ step "build the fuzz targets (nightly, ASan, debug assertions)"
 cargo +nightly fuzz build -a
 
 # The targets that read a selector byte before the body get the corpus
-# bodies behind a few selector bytes (chunk size 1, 8 and 64, empty chunks,
-# tight limits; BufReader capacity 1, 8, one event per fill, 1-byte reads,
-# capacity 64*2), in their working corpus.
+# bodies behind a few selector bytes, in their working corpus (see
+# check_decode_chunked and check_bufread in fuzz/src/lib.rs). decode_chunked:
+# chunks of 1, 8 and 64 bytes, 8 with empty chunks, 4 with tight limits.
+# bufread: capacity 1 with for_each, 8 with the events() iterator, 8 breaking
+# after each event, 4096 alternating next_owned and for_each, 4096 over
+# 1-byte reads, 4 over 1-byte reads failing with Interrupted/WouldBlock.
 seed_with_selector() {
     local target="$1" dir="fuzz/corpus/$1" sel f
     shift
@@ -63,7 +66,7 @@ for target in $FUZZ_TARGETS; do
     [ -d "fuzz/seeds/$target" ] && dirs+=("fuzz/seeds/$target")
     case "$target" in
         decode_chunked) seed_with_selector "$target" 00 07 3f 47 83 ;;
-        bufread) seed_with_selector "$target" 00 07 27 41 81 ;;
+        bufread) seed_with_selector "$target" 00 17 27 3f 4f c3 ;;
         *) dirs+=(corpus) ;;
     esac
     stamp="$(mktemp)"

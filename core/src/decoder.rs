@@ -410,6 +410,10 @@ impl Decoder {
         if let Some(e) = self.failed {
             return Err(e);
         }
+        if self.pending.is_some() {
+            // Not sticky: feeding an empty chunk drains it, then finish works.
+            return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
+        }
         let r = self.lexer.at_eof().and_then(|()| {
             if self.format == Some(Format::V2) && !self.completion_seen {
                 Err(Error::new(ErrorKind::MissingCompletion, self.lexer.base))
@@ -1198,7 +1202,11 @@ impl Feed<'_, '_> {
     }
 
     /// Bytes of the chunk consumed so far. If the feed is dropped before
-    /// `next_event` returned `Ok(None)`, feed `chunk[consumed()..]` next.
+    /// `next_event` returned `Ok(None)`, feed `chunk[consumed()..]` next,
+    /// even when that is empty: one token can complete two events (a frame
+    /// without `Rows` gives its head and its end event), and the second
+    /// waits for the next `next_event`. `finish` reports
+    /// [`ErrorKind::EventsPending`] rather than lose it.
     pub fn consumed(&self) -> usize {
         self.pos
     }
@@ -1468,6 +1476,32 @@ mod tests {
         assert!(
             matches!(&ev[0], OwnedEvent::DataSetHeader { version: Some(v), .. } if v == "v2.0")
         );
+    }
+
+    #[test]
+    fn finish_refuses_to_drop_a_pending_event() {
+        let body = br#"{"Tables":[{"TableName":"T"}]}"#;
+        let mut dec = Decoder::new();
+        let mut feed = dec.feed(body);
+        // The V1 table had no Rows: its head and end events come together.
+        let mut got = Vec::new();
+        while let Some(ev) = feed.next_event().unwrap() {
+            let done = matches!(ev, Event::V1Table(_));
+            got.push(ev.to_owned());
+            if done {
+                break;
+            }
+        }
+        let rest = feed.consumed();
+        drop(feed);
+        assert_eq!(dec.finish().unwrap_err().kind(), ErrorKind::EventsPending);
+        let mut feed = dec.feed(&body[rest..]);
+        while let Some(ev) = feed.next_event().unwrap() {
+            got.push(ev.to_owned());
+        }
+        drop(feed);
+        assert_eq!(dec.finish(), Ok(()));
+        assert!(matches!(got.last(), Some(OwnedEvent::V1TableEnd(_))));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::ops::ControlFlow;
 
 use kusto_frames::value::{convert, DateTime, Decimal, Dynamic, Guid, ScalarType, TimeSpan, Value};
 use kusto_frames::{
-    decode_chunks, decode_slice, Cell, CellKind, Decoder, DecoderConfig, Error, ErrorKind,
+    decode_chunks, decode_slice, Cell, CellKind, Decoder, DecoderConfig, Error, ErrorKind, Format,
     OwnedCell, OwnedEvent,
 };
 use kusto_frames_io::{EventReader, ReadError};
@@ -112,6 +112,11 @@ pub fn check_decode_whole(body: &[u8]) {
     let slice = decode_slice(body);
     let full = decode_chunks([body]);
     check_events(body, &full);
+    assert_same(
+        &full,
+        &decode_with(DecoderConfig::default(), [body]),
+        "decode_chunks vs Decoder::new() by hand",
+    );
     match (&slice, &full.1) {
         (Ok(events), Ok(())) => assert!(same_events(events, &full.0), "decode_slice events"),
         (Err(a), Err(b)) => assert_eq!(a, b, "decode_slice error"),
@@ -578,14 +583,18 @@ pub fn tight_config() -> DecoderConfig {
     cfg
 }
 
-/// `decode_chunks` with a given configuration.
+/// `decode_chunks` with a given configuration. After a clean `finish`, also
+/// checks that the decoder consumed every byte and, for a V2 body, saw its
+/// `DataSetCompletion`.
 pub fn decode_with<'a, I>(cfg: DecoderConfig, chunks: I) -> Decoded
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
     let mut dec = Decoder::with_config(cfg);
     let mut events = Vec::new();
+    let mut fed = 0u64;
     for chunk in chunks {
+        fed += chunk.len() as u64;
         let mut feed = dec.feed(chunk);
         loop {
             match feed.next_event() {
@@ -596,6 +605,13 @@ where
         }
     }
     let r = dec.finish();
+    if r.is_ok() {
+        assert_eq!(dec.offset(), fed, "Decoder::offset() after a clean finish");
+        assert!(
+            dec.format() != Some(Format::V2) || dec.completion_seen(),
+            "a V2 body finished cleanly without its DataSetCompletion"
+        );
+    }
     (events, r)
 }
 
