@@ -12,7 +12,12 @@ fn main() {
         .nth(2)
         .map_or(65536, |s| s.parse().expect("chunk"));
     let typed = std::env::args().nth(3).is_some_and(|s| s == "typed");
-    let (body, summary) = generate_vec(&GenConfig::new(1, Profile::Mixed, Shape::Whole, mb << 20));
+    let profile = match std::env::var("KF_PROFILE").as_deref() {
+        Ok("string") => Profile::StringHeavy,
+        Ok("number") => Profile::NumberHeavy,
+        _ => Profile::Mixed,
+    };
+    let (body, summary) = generate_vec(&GenConfig::new(1, profile, Shape::Whole, mb << 20));
     let runs = if std::env::args().nth(3).is_some_and(|s| s == "gen-only") {
         0
     } else {

@@ -896,6 +896,7 @@ fn fast_string(
     let mut escaped = false;
     let mut run = i;
     loop {
+        i = skip_plain(chunk, i, lim);
         while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
             let mut word = [0u8; 8];
             word.copy_from_slice(w);
@@ -991,6 +992,21 @@ fn fast_string(
             }
             _ => return None,
         }
+    }
+}
+
+/// Skips plain string bytes sixteen at a time where the target has SSE2;
+/// the eight-byte loop after it finishes the run.
+#[inline]
+fn skip_plain(chunk: &[u8], i: usize, lim: usize) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        crate::unchecked::find_special(chunk, i, lim)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let _ = (chunk, lim);
+        i
     }
 }
 

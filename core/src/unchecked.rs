@@ -15,3 +15,38 @@ pub(crate) fn str_from_validated(bytes: &[u8]) -> &str {
     // tokens or whole unescaped strings, so `bytes` is valid UTF-8.
     unsafe { core::str::from_utf8_unchecked(bytes) }
 }
+
+/// Index of the first byte in `bytes[i..lim]` that ends a plain string run
+/// (`"`, `\`, a control character or a non-ASCII byte), or `lim`.
+/// SSE2 (part of every x86_64 target) sixteen bytes at a time; the portable
+/// path in [`crate::lex`] elsewhere.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> usize {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let lim = lim.min(bytes.len());
+    while i + 16 <= lim {
+        let Some(block) = bytes.get(i..i + 16) else {
+            break;
+        };
+        // SAFETY: `block` is 16 readable bytes (checked by `get` above);
+        // `_mm_loadu_si128` has no alignment requirement; SSE2 is enabled
+        // for this target (cfg above), so the intrinsics are available.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            // Signed compare: flags bytes below 0x20 and every byte >= 0x80.
+            let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, bslash), low))
+        };
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    i
+}
