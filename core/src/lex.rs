@@ -792,7 +792,7 @@ impl Lexer {
         let mut p = *pos;
         let mut expect = self.expect;
         let stop = loop {
-            while p < lim && is_ws(chunk[p]) {
+            while p < lim && chunk[p] <= b' ' && is_ws(chunk[p]) {
                 p += 1;
             }
             if p >= lim {
@@ -1134,6 +1134,20 @@ fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
 #[inline]
 fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
     let digits = |mut i: usize| {
+        // Eight digits at a time: a byte is a digit when both its high
+        // nibble and that of the byte plus 6 are 3.
+        while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            let x = u64::from_le_bytes(word);
+            const NIB: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+            const THREE: u64 = 0x3030_3030_3030_3030;
+            let m = ((x & NIB) ^ THREE) | ((x.wrapping_add(LO * 6) & NIB) ^ THREE);
+            if m != 0 {
+                return i + (m.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
         while i < lim && chunk[i].is_ascii_digit() {
             i += 1;
         }
@@ -1229,4 +1243,82 @@ fn hex4(b: &[u8]) -> u32 {
         v = (v << 4) | u32::from(d);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Byte-at-a-time definition of [`fast_number`].
+    fn number_ref(c: &[u8], mut i: usize, lim: usize) -> Option<usize> {
+        let digit = |i: usize| i < lim && c[i].is_ascii_digit();
+        if i < lim && c[i] == b'-' {
+            i += 1;
+        }
+        if i < lim && c[i] == b'0' {
+            i += 1;
+        } else if i < lim && (b'1'..=b'9').contains(&c[i]) {
+            while digit(i) {
+                i += 1;
+            }
+        } else {
+            return None;
+        }
+        if i < lim && c[i] == b'.' {
+            i += 1;
+            if !digit(i) {
+                return None;
+            }
+            while digit(i) {
+                i += 1;
+            }
+        }
+        if i < lim && (c[i] == b'e' || c[i] == b'E') {
+            i += 1;
+            if i < lim && (c[i] == b'+' || c[i] == b'-') {
+                i += 1;
+            }
+            if !digit(i) {
+                return None;
+            }
+            while digit(i) {
+                i += 1;
+            }
+        }
+        (i < lim && matches!(c[i], b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')).then_some(i)
+    }
+
+    /// The word-at-a-time scanners agree with byte-at-a-time definitions
+    /// for every byte value at every position of a word.
+    #[test]
+    fn word_scanners_match_byte_definitions() {
+        for pos in 0..20 {
+            for b in 0..=255u8 {
+                for lead in [&b"5"[..], b"-1", b"0.", b"1e+"] {
+                    let mut buf = [b'5'; 24];
+                    buf[..lead.len()].copy_from_slice(lead);
+                    let at = (lead.len() + pos).min(21);
+                    buf[at] = b;
+                    buf[22] = b',';
+                    for lim in [24, 22, 13] {
+                        assert_eq!(
+                            fast_number(&buf, 0, lim),
+                            number_ref(&buf, 0, lim),
+                            "{:?} lim {lim}",
+                            core::str::from_utf8(&buf)
+                        );
+                    }
+                }
+                let mut s = [b'a'; 24];
+                s[pos] = b;
+                let stop = if STR_SPECIAL[b as usize] { pos } else { 24 };
+                assert!(skip_plain(&s, 0, 24) <= stop, "skip, byte {b:#x} at {pos}");
+                assert_eq!(
+                    fast_string(&s, 0, 24, None).map(|r| r.0),
+                    if b == b'"' { Some(pos + 1) } else { None },
+                    "string, byte {b:#x} at {pos}"
+                );
+            }
+        }
+    }
 }
