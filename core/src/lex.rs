@@ -789,84 +789,95 @@ impl Lexer {
         max_cells: usize,
     ) -> Option<usize> {
         let lim = self.limit(chunk.len());
-        let mut p = *pos;
-        let mut expect = self.expect;
-        let stop = loop {
+        // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
+        let off = self.spill.len().wrapping_sub(self.cap_chunk_start);
+        let skip_ws = |mut p: usize| {
             while p < lim && chunk[p] <= b' ' && is_ws(chunk[p]) {
                 p += 1;
             }
-            if p >= lim {
-                break None;
+            p
+        };
+        let mut p = *pos;
+        let mut expect = self.expect;
+        loop {
+            if expect == Expect::CommaOrEnd {
+                p = skip_ws(p);
+                match chunk.get(p).filter(|_| p < lim) {
+                    Some(b',') => {
+                        expect = Expect::Value;
+                        p += 1;
+                    }
+                    Some(b']') => {
+                        let t = self.close(TokKind::EndArr, p, pos);
+                        return Some(t.end);
+                    }
+                    _ => break,
+                }
             }
-            let b = chunk[p];
-            if b == b']' && matches!(expect, Expect::CommaOrEnd | Expect::ValueOrEnd) {
+            p = skip_ws(p);
+            let Some(&b) = chunk.get(p).filter(|_| p < lim) else {
+                break;
+            };
+            if b == b']' && expect == Expect::ValueOrEnd {
                 let t = self.close(TokKind::EndArr, p, pos);
                 return Some(t.end);
             }
-            match expect {
-                Expect::CommaOrEnd if b == b',' => {
-                    expect = Expect::Value;
-                    p += 1;
-                }
-                Expect::Value | Expect::ValueOrEnd if cells.len() < max_cells => {
-                    let mut unesc = None;
-                    let end = match b {
-                        b'"' => {
-                            let from = self.unesc.len();
-                            match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
-                                Some((q, escaped)) => {
-                                    if escaped {
-                                        unesc = Some((from, self.unesc.len()));
-                                    }
-                                    Some((CellKind::String, q))
-                                }
-                                None => {
-                                    self.unesc.truncate(from);
-                                    None
-                                }
-                            }
-                        }
-                        b'-' | b'0'..=b'9' => {
-                            fast_number(chunk, p, lim).map(|q| (CellKind::Number, q))
-                        }
-                        b'{' | b'[' => {
-                            let room = self.max_depth.saturating_sub(self.depth);
-                            let kind = if b == b'{' {
-                                CellKind::Object
-                            } else {
-                                CellKind::Array
-                            };
-                            fast_nested(chunk, p, lim, room).map(|q| (kind, q))
-                        }
-                        b't' | b'f' | b'n' => {
-                            let (word, kind) = match b {
-                                b't' => (TRUE, CellKind::Bool),
-                                b'f' => (FALSE, CellKind::Bool),
-                                _ => (NULL, CellKind::Null),
-                            };
-                            let q = p + word.len();
-                            (q <= lim && chunk.get(p..q) == Some(word)).then_some((kind, q))
-                        }
-                        _ => None,
-                    };
-                    let Some((kind, q)) = end else {
-                        break None;
-                    };
-                    cells.push(CellSpan {
-                        start: self.logical(p),
-                        end: self.logical(q),
-                        kind,
-                        unesc,
-                    });
-                    p = q;
-                    expect = Expect::CommaOrEnd;
-                }
-                _ => break None,
+            if cells.len() >= max_cells {
+                break;
             }
-        };
+            let mut unesc = None;
+            let end = match b {
+                b'"' => {
+                    let from = self.unesc.len();
+                    match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
+                        Some((q, escaped)) => {
+                            if escaped {
+                                unesc = Some((from, self.unesc.len()));
+                            }
+                            Some((CellKind::String, q))
+                        }
+                        None => {
+                            self.unesc.truncate(from);
+                            None
+                        }
+                    }
+                }
+                b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
+                b'{' | b'[' => {
+                    let room = self.max_depth.saturating_sub(self.depth);
+                    let kind = if b == b'{' {
+                        CellKind::Object
+                    } else {
+                        CellKind::Array
+                    };
+                    fast_nested(chunk, p, lim, room).map(|q| (kind, q))
+                }
+                b't' | b'f' | b'n' => {
+                    let (word, kind) = match b {
+                        b't' => (TRUE, CellKind::Bool),
+                        b'f' => (FALSE, CellKind::Bool),
+                        _ => (NULL, CellKind::Null),
+                    };
+                    let q = p + word.len();
+                    (q <= lim && chunk.get(p..q) == Some(word)).then_some((kind, q))
+                }
+                _ => None,
+            };
+            let Some((kind, q)) = end else {
+                break;
+            };
+            cells.push(CellSpan {
+                start: p.wrapping_add(off),
+                end: q.wrapping_add(off),
+                kind,
+                unesc,
+            });
+            p = q;
+            expect = Expect::CommaOrEnd;
+        }
         self.expect = expect;
         *pos = p;
-        stop
+        None
     }
 
     /// At end of input: `Ok` only if the top-level value is complete.
