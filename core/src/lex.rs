@@ -1144,58 +1144,63 @@ fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
 /// As [`fast_number`]; `in_object` also allows a `}` after the number.
 #[inline]
 fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
-    let digits = |mut i: usize| {
-        // Eight digits at a time: a byte is a digit when both its high
-        // nibble and that of the byte plus 6 are 3.
-        while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            let x = u64::from_le_bytes(word);
-            const NIB: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-            const THREE: u64 = 0x3030_3030_3030_3030;
-            let m = ((x & NIB) ^ THREE) | ((x.wrapping_add(LO * 6) & NIB) ^ THREE);
-            if m != 0 {
-                return i + (m.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        while i < lim && chunk[i].is_ascii_digit() {
-            i += 1;
-        }
-        i
-    };
+    let c = chunk.get(..lim)?;
     let mut i = p;
-    if chunk.get(i) == Some(&b'-') {
+    if c.get(i) == Some(&b'-') {
         i += 1;
     }
-    match chunk.get(i).filter(|_| i < lim) {
+    match c.get(i) {
         Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i = digits(i + 1),
+        Some(b'1'..=b'9') => i = digits(c, i + 1),
         _ => return None,
     }
-    if i < lim && chunk[i] == b'.' {
-        let j = digits(i + 1);
+    if c.get(i) == Some(&b'.') {
+        let j = digits(c, i + 1);
         if j == i + 1 {
             return None;
         }
         i = j;
     }
-    if i < lim && (chunk[i] | 0x20) == b'e' {
+    if matches!(c.get(i), Some(b'e' | b'E')) {
         i += 1;
-        if i < lim && (chunk[i] == b'+' || chunk[i] == b'-') {
+        if matches!(c.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let j = digits(i);
+        let j = digits(c, i);
         if j == i {
             return None;
         }
         i = j;
     }
-    match chunk.get(i).filter(|_| i < lim) {
+    match c.get(i) {
         Some(b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') => Some(i),
         Some(b'}') if in_object => Some(i),
         _ => None,
     }
+}
+
+/// End of the run of ASCII digits in `c` starting at `i`, eight at a time:
+/// a byte is a digit when both its high nibble and that of the byte plus 6
+/// are 3.
+#[inline(always)]
+fn digits(c: &[u8], mut i: usize) -> usize {
+    const NIB: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREE: u64 = 0x3030_3030_3030_3030;
+    while let Some(w) = c.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(w) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let m = ((x & NIB) ^ THREE) | ((x.wrapping_add(LO * 6) & NIB) ^ THREE);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while c.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
 }
 
 /// Unescapes the contents of a string the scanner validated.
