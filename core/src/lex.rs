@@ -530,20 +530,7 @@ impl Lexer {
         while i < lim {
             match s {
                 Str::Normal => {
-                    // Fast path: run over plain ASCII, eight bytes at a time.
-                    while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
-                        let mut word = [0u8; 8];
-                        word.copy_from_slice(w);
-                        let m = special_mask(u64::from_le_bytes(word));
-                        if m != 0 {
-                            i += (m.trailing_zeros() / 8) as usize;
-                            break;
-                        }
-                        i += 8;
-                    }
-                    while i < lim && !STR_SPECIAL[chunk[i] as usize] {
-                        i += 1;
-                    }
+                    i = plain_run(chunk, i, lim);
                     if i >= lim {
                         break;
                     }
@@ -562,30 +549,12 @@ impl Lexer {
                             *p = i;
                             return Err(self.err(ErrorKind::ControlCharacter, i));
                         }
-                        0xC2..=0xDF => {
-                            s = Str::Utf8 {
-                                need: 1,
-                                lo: 0x80,
-                                hi: 0xBF,
+                        0x80.. => {
+                            let Some((need, lo, hi)) = utf8_lead(b) else {
+                                *p = i;
+                                return Err(self.err(ErrorKind::InvalidUtf8, i));
                             };
-                            i += 1;
-                        }
-                        0xE0..=0xEF => {
-                            let (lo, hi) = match b {
-                                0xE0 => (0xA0, 0xBF),
-                                0xED => (0x80, 0x9F),
-                                _ => (0x80, 0xBF),
-                            };
-                            s = Str::Utf8 { need: 2, lo, hi };
-                            i += 1;
-                        }
-                        0xF0..=0xF4 => {
-                            let (lo, hi) = match b {
-                                0xF0 => (0x90, 0xBF),
-                                0xF4 => (0x80, 0x8F),
-                                _ => (0x80, 0xBF),
-                            };
-                            s = Str::Utf8 { need: 3, lo, hi };
+                            s = Str::Utf8 { need, lo, hi };
                             i += 1;
                         }
                         _ => {
@@ -907,20 +876,7 @@ fn fast_string(
     let mut escaped = false;
     let mut run = i;
     loop {
-        i = skip_plain(chunk, i, lim);
-        while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            let m = special_mask(u64::from_le_bytes(word));
-            if m != 0 {
-                i += (m.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
-        while i < lim && !STR_SPECIAL[chunk[i] as usize] {
-            i += 1;
-        }
+        i = plain_run(chunk, i, lim);
         let b = *chunk.get(i).filter(|_| i < lim)?;
         match b {
             b'"' => {
@@ -979,16 +935,9 @@ fn fast_string(
                 }
                 run = i;
             }
-            0xC2..=0xF4 => {
-                let (need, lo, hi) = match b {
-                    0xC2..=0xDF => (1, 0x80, 0xBF),
-                    0xE0 => (2, 0xA0, 0xBF),
-                    0xED => (2, 0x80, 0x9F),
-                    0xE1..=0xEF => (2, 0x80, 0xBF),
-                    0xF0 => (3, 0x90, 0xBF),
-                    0xF4 => (3, 0x80, 0x8F),
-                    _ => (3, 0x80, 0xBF),
-                };
+            0x80.. => {
+                let (need, lo, hi) = utf8_lead(b)?;
+                let need = usize::from(need);
                 let c1 = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
                 if c1 < lo || c1 > hi {
                     return None;
@@ -1006,8 +955,44 @@ fn fast_string(
     }
 }
 
-/// Skips plain string bytes sixteen at a time where the target has SSE2;
-/// the eight-byte loop after it finishes the run.
+/// UTF-8 lead byte `b` (>= 0x80): how many continuation bytes follow, and
+/// the range the first of them must lie in (RFC 3629: no overlong forms, no
+/// surrogates, nothing above U+10FFFF). `None` for a byte that cannot lead.
+#[inline]
+fn utf8_lead(b: u8) -> Option<(u8, u8, u8)> {
+    Some(match b {
+        0xC2..=0xDF => (1, 0x80, 0xBF),
+        0xE0 => (2, 0xA0, 0xBF),
+        0xED => (2, 0x80, 0x9F),
+        0xE1..=0xEF => (2, 0x80, 0xBF),
+        0xF0 => (3, 0x90, 0xBF),
+        0xF4 => (3, 0x80, 0x8F),
+        0xF1..=0xF3 => (3, 0x80, 0xBF),
+        _ => return None,
+    })
+}
+
+/// End of the run of plain string bytes (see [`STR_SPECIAL`]) at `i`:
+/// sixteen bytes at a time where the target has SSE2, then eight, then one.
+#[inline]
+fn plain_run(chunk: &[u8], i: usize, lim: usize) -> usize {
+    let mut i = skip_plain(chunk, i, lim);
+    while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let m = special_mask(u64::from_le_bytes(word));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < lim && !STR_SPECIAL[chunk[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
+/// Skips plain string bytes sixteen at a time where the target has SSE2.
 #[inline]
 fn skip_plain(chunk: &[u8], i: usize, lim: usize) -> usize {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
