@@ -252,7 +252,9 @@ pub fn convert<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueErr
                 .map_err(|_| err(OutOfRange))
         }
         ScalarType::Long if is_text => parse_i64(text).map(Value::Long).map_err(err),
-        ScalarType::Real if is_text => parse_real(text).map(Value::Real).map_err(err),
+        ScalarType::Real if is_text => parse_real(text, kind == CellKind::Number)
+            .map(Value::Real)
+            .map_err(err),
         ScalarType::Decimal if is_text => {
             Decimal::parse(text).map(Value::Decimal).ok_or(err(Invalid))
         }
@@ -339,6 +341,18 @@ fn parse_i64(s: &str) -> Result<i64, ValueErrorKind> {
     if digits.is_empty() {
         return Err(ValueErrorKind::Invalid);
     }
+    if digits.len() <= 18 {
+        // At most 18 digits cannot overflow: no checks per digit.
+        let mut v: i64 = 0;
+        for &c in digits {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return Err(ValueErrorKind::Invalid);
+            }
+            v = v * 10 + i64::from(d);
+        }
+        return Ok(if neg { -v } else { v });
+    }
     let mut v: i64 = 0;
     let mut overflow = false;
     for &c in digits {
@@ -399,16 +413,101 @@ fn is_number_syntax(b: &[u8]) -> bool {
     i == b.len()
 }
 
+/// Clinger's fast path for a JSON number: with at most 15 significant digits
+/// and a decimal exponent within ±22, the mantissa and the power of ten are
+/// exact `f64`s, so one multiplication or division rounds correctly.
+/// `None` when the number is outside that range (the full parser takes it).
+fn clinger_fast_path(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (neg, mut i) = match b.first() {
+        Some(b'-') => (true, 1),
+        _ => (false, 0),
+    };
+    let mut m: u64 = 0;
+    let mut ndigits = 0u32;
+    let mut frac = 0i32;
+    let mut seen_point = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                if m == 0 && c == b'0' {
+                    // Leading zeros are not significant.
+                } else {
+                    ndigits += 1;
+                    if ndigits > 15 {
+                        return None;
+                    }
+                    m = m * 10 + u64::from(c - b'0');
+                }
+                if seen_point {
+                    frac += 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    let mut exp = 0i32;
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let eneg = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = i;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            if i - start >= 4 {
+                return None;
+            }
+            exp = exp * 10 + i32::from(c - b'0');
+            i += 1;
+        }
+        if eneg {
+            exp = -exp;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    let e = exp - frac;
+    let v = m as f64;
+    let v = if e >= 0 {
+        v * *POW10.get(usize::try_from(e).ok()?)?
+    } else {
+        v / *POW10.get(usize::try_from(-e).ok()?)?
+    };
+    Some(if neg { -v } else { v })
+}
+
 /// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
 /// correctly rounded to the nearest `f64`.
-fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
+///
+/// `json_number`: the text is a JSON number the decoder validated, whose
+/// grammar `f64::from_str` accepts as is.
+fn parse_real(s: &str, json_number: bool) -> Result<f64, ValueErrorKind> {
     match s {
         "NaN" => return Ok(f64::NAN),
         "Infinity" => return Ok(f64::INFINITY),
         "-Infinity" => return Ok(f64::NEG_INFINITY),
         _ => {}
     }
-    if !is_number_syntax(s.as_bytes()) {
+    if json_number {
+        if let Some(v) = clinger_fast_path(s.as_bytes()) {
+            return Ok(v);
+        }
+    }
+    if !json_number && !is_number_syntax(s.as_bytes()) {
         return Err(ValueErrorKind::Invalid);
     }
     match s.parse::<f64>() {
@@ -829,12 +928,24 @@ pub struct Guid([u8; 16]);
 const GUID_POSITIONS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    /// Hex digit values; 0xFF for every other byte.
+    const HEX: [u8; 256] = {
+        let mut t = [0xFFu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    let v = HEX[usize::from(c)];
+    (v != 0xFF).then_some(v)
 }
 
 impl Guid {

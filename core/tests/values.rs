@@ -345,3 +345,35 @@ fn json_document() -> impl Strategy<Value = String> {
     });
     (ws.clone(), value, ws).prop_map(|(a, v, b)| format!("{a}{v}{b}"))
 }
+
+proptest! {
+    /// JSON number text with few digits and small exponents (the fast path)
+    /// and around its edges converts exactly as `f64::from_str` does.
+    #[test]
+    fn real_number_text_matches_std(
+        neg in any::<bool>(),
+        int in 0u64..10_000_000_000_000_000,
+        frac in prop::option::of(0u32..1_000_000),
+        exp in prop::option::of(-30i32..30),
+    ) {
+        let mut s = String::new();
+        if neg {
+            s.push('-');
+        }
+        s.push_str(&int.to_string());
+        if let Some(f) = frac {
+            s.push('.');
+            s.push_str(&f.to_string());
+        }
+        if let Some(e) = exp {
+            s.push('e');
+            s.push_str(&e.to_string());
+        }
+        let want: f64 = s.parse().unwrap();
+        match convert(ScalarType::Real, Cell::new(CellKind::Number, &s, &s)) {
+            Ok(Value::Real(got)) => prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", s),
+            Err(e) => prop_assert!(want.is_infinite(), "{} -> {:?}", s, e),
+            other => prop_assert!(false, "{} -> {:?}", s, other),
+        }
+    }
+}
