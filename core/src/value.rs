@@ -413,6 +413,37 @@ fn is_number_syntax(b: &[u8]) -> bool {
     i == b.len()
 }
 
+/// The optional exponent part `[eE][+-]?digits` at `b[*i..]`, saturated at
+/// ±10^12 (such exponents are out of every range anyway); 0 when absent,
+/// `None` when `e` has no digits.
+fn exponent(b: &[u8], i: &mut usize) -> Option<i64> {
+    let Some(b'e' | b'E') = b.get(*i) else {
+        return Some(0);
+    };
+    *i += 1;
+    let neg = match b.get(*i) {
+        Some(b'-') => {
+            *i += 1;
+            true
+        }
+        Some(b'+') => {
+            *i += 1;
+            false
+        }
+        _ => false,
+    };
+    let start = *i;
+    let mut exp: i64 = 0;
+    while let Some(d) = digit(b, *i) {
+        exp = (exp * 10 + i64::from(d)).min(1_000_000_000_000);
+        *i += 1;
+    }
+    if *i == start {
+        return None;
+    }
+    Some(if neg { -exp } else { exp })
+}
+
 /// Clinger's fast path for a JSON number: with at most 15 significant digits
 /// and a decimal exponent within ±22, the mantissa and the power of ten are
 /// exact `f64`s, so one multiplication or division rounds correctly.
@@ -451,36 +482,11 @@ fn clinger_fast_path(b: &[u8]) -> Option<f64> {
         }
         i += 1;
     }
-    let mut exp = 0i32;
-    if let Some(b'e' | b'E') = b.get(i) {
-        i += 1;
-        let eneg = match b.get(i) {
-            Some(b'-') => {
-                i += 1;
-                true
-            }
-            Some(b'+') => {
-                i += 1;
-                false
-            }
-            _ => false,
-        };
-        let start = i;
-        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            if i - start >= 4 {
-                return None;
-            }
-            exp = exp * 10 + i32::from(c - b'0');
-            i += 1;
-        }
-        if eneg {
-            exp = -exp;
-        }
-    }
+    let exp = exponent(b, &mut i)?;
     if i != b.len() {
         return None;
     }
-    let e = exp - frac;
+    let e = i32::try_from(exp).ok()? - frac;
     let v = m as f64;
     let v = if e >= 0 {
         v * *POW10.get(usize::try_from(e).ok()?)?
@@ -1095,34 +1101,7 @@ impl<'a> Decimal<'a> {
         if ndigits == 0 {
             return None;
         }
-        let mut exp: i64 = 0;
-        if let Some(b'e' | b'E') = b.get(i) {
-            i += 1;
-            let exp_neg = match b.get(i) {
-                Some(b'-') => {
-                    i += 1;
-                    true
-                }
-                Some(b'+') => {
-                    i += 1;
-                    false
-                }
-                _ => false,
-            };
-            let start = i;
-            while let Some(d) = digit(b, i) {
-                // Saturate: such exponents fail below anyway (unless the
-                // value is zero).
-                exp = (exp * 10 + i64::from(d)).min(1_000_000_000_000);
-                i += 1;
-            }
-            if i == start {
-                return None;
-            }
-            if exp_neg {
-                exp = -exp;
-            }
-        }
+        let exp = exponent(b, &mut i)?;
         if i != b.len() {
             return None;
         }
