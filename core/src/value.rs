@@ -252,9 +252,7 @@ pub fn convert<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueErr
                 .map_err(|_| err(OutOfRange))
         }
         ScalarType::Long if is_text => parse_i64(text).map(Value::Long).map_err(err),
-        ScalarType::Real if is_text => parse_real(text, kind == CellKind::Number)
-            .map(Value::Real)
-            .map_err(err),
+        ScalarType::Real if is_text => parse_real(text).map(Value::Real).map_err(err),
         ScalarType::Decimal if is_text => {
             Decimal::parse(text).map(Value::Decimal).ok_or(err(Invalid))
         }
@@ -444,7 +442,8 @@ fn exponent(b: &[u8], i: &mut usize) -> Option<i64> {
     Some(if neg { -exp } else { exp })
 }
 
-/// Clinger's fast path for a JSON number: with at most 15 significant digits
+/// Clinger's fast path for number text `-?digits[.digits][e[+-]digits]`
+/// (digits on either side of the point may be empty, not both): with at most 15 significant digits
 /// and a decimal exponent within ±22, the mantissa and the power of ten are
 /// exact `f64`s, so one multiplication or division rounds correctly.
 /// `None` when the number is outside that range (the full parser takes it).
@@ -459,11 +458,13 @@ fn clinger_fast_path(b: &[u8]) -> Option<f64> {
     };
     let mut m: u64 = 0;
     let mut ndigits = 0u32;
+    let mut any_digit = false;
     let mut frac = 0i32;
     let mut seen_point = false;
     while let Some(&c) = b.get(i) {
         match c {
             b'0'..=b'9' => {
+                any_digit = true;
                 if m == 0 && c == b'0' {
                     // Leading zeros are not significant.
                 } else {
@@ -482,6 +483,9 @@ fn clinger_fast_path(b: &[u8]) -> Option<f64> {
         }
         i += 1;
     }
+    if !any_digit {
+        return None;
+    }
     let exp = exponent(b, &mut i)?;
     if i != b.len() {
         return None;
@@ -498,22 +502,17 @@ fn clinger_fast_path(b: &[u8]) -> Option<f64> {
 
 /// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
 /// correctly rounded to the nearest `f64`.
-///
-/// `json_number`: the text is a JSON number the decoder validated, whose
-/// grammar `f64::from_str` accepts as is.
-fn parse_real(s: &str, json_number: bool) -> Result<f64, ValueErrorKind> {
+fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
     match s {
         "NaN" => return Ok(f64::NAN),
         "Infinity" => return Ok(f64::INFINITY),
         "-Infinity" => return Ok(f64::NEG_INFINITY),
         _ => {}
     }
-    if json_number {
-        if let Some(v) = clinger_fast_path(s.as_bytes()) {
-            return Ok(v);
-        }
+    if let Some(v) = clinger_fast_path(s.as_bytes()) {
+        return Ok(v);
     }
-    if !json_number && !is_number_syntax(s.as_bytes()) {
+    if !is_number_syntax(s.as_bytes()) {
         return Err(ValueErrorKind::Invalid);
     }
     match s.parse::<f64>() {
