@@ -51,6 +51,11 @@ pub mod response;
 mod unchecked;
 pub mod value;
 
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use cell::{Cell, CellKind};
 pub use decoder::{Decoder, DecoderConfig, Feed, Format};
 pub use error::{Error, ErrorKind};
