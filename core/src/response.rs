@@ -426,14 +426,19 @@ pub enum Outcome {
     Failed,
 }
 
-/// Watches the events of one response and keeps every error it reports.
+/// Watches the events of one response and keeps the errors it reports.
 ///
 /// Feed it every event with [`ErrorTracker::observe`]; at the end
 /// [`ErrorTracker::finish`] applies what only the end can tell (a V1
-/// TableOfContents naming the QueryStatus table).
-#[derive(Debug, Default, Clone)]
+/// TableOfContents naming the QueryStatus table). It keeps at most
+/// [`ErrorTracker::with_limit`] errors (1024 by default) so that a hostile
+/// stream of error rows cannot grow its memory; [`ErrorTracker::dropped`]
+/// counts the ones past the limit.
+#[derive(Debug, Clone)]
 pub struct ErrorTracker {
     errors: Vec<ResponseError>,
+    limit: usize,
+    dropped: u64,
     /// Current table: is it QueryCompletionInformation, and its Level column.
     qci_level: Option<usize>,
     /// Progressive QueryCompletionInformation tables: id and Level column.
@@ -480,10 +485,47 @@ fn int_cell(row: &crate::event::Row<'_>, i: usize) -> Option<i64> {
     }
 }
 
+impl Default for ErrorTracker {
+    fn default() -> Self {
+        ErrorTracker::with_limit(1024)
+    }
+}
+
 impl ErrorTracker {
-    /// A tracker with no errors.
+    /// A tracker with no errors, keeping at most 1024.
     pub fn new() -> Self {
         ErrorTracker::default()
+    }
+
+    /// A tracker that keeps at most `limit` errors (and as many V1
+    /// QueryStatus rows, TableOfContents rows and progressive
+    /// QueryCompletionInformation tables).
+    pub fn with_limit(limit: usize) -> Self {
+        ErrorTracker {
+            errors: Vec::new(),
+            limit,
+            dropped: 0,
+            qci_level: None,
+            qci_tables: Vec::new(),
+            v1_status: Vec::new(),
+            v1_severity: None,
+            v1_toc: None,
+            v1_kinds: Vec::new(),
+            v1_tables: 0,
+        }
+    }
+
+    /// Errors reported past the limit, and not kept.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    fn push(&mut self, e: ResponseError) {
+        if self.errors.len() < self.limit {
+            self.errors.push(e);
+        } else {
+            self.dropped += 1;
+        }
     }
 
     /// Records the errors `ev` reports.
@@ -492,7 +534,9 @@ impl ErrorTracker {
             Event::DataTable(t) => self.qci_level = qci_level(t),
             Event::TableHeader(t) => {
                 if let (Some(id), Some(li)) = (t.table_id, qci_level(t)) {
-                    self.qci_tables.push((id, li));
+                    if self.qci_tables.len() < self.limit {
+                        self.qci_tables.push((id, li));
+                    }
                 }
             }
             Event::TableFragment(f) => {
@@ -518,7 +562,7 @@ impl ErrorTracker {
             Event::Row(row) => {
                 if let Some(li) = self.qci_level {
                     if let Some(level) = int_cell(row, li).filter(|l| *l <= 2) {
-                        self.errors.push(ResponseError::QueryCompletion {
+                        self.push(ResponseError::QueryCompletion {
                             level,
                             row: row_text(row),
                         });
@@ -526,22 +570,28 @@ impl ErrorTracker {
                 }
                 if let Some(si) = self.v1_severity {
                     if let Some(severity) = int_cell(row, si).filter(|s| *s <= 2) {
-                        self.v1_status.push((
-                            row.table_id().unwrap_or(-1),
-                            ResponseError::QueryStatus {
-                                severity,
-                                row: row_text(row),
-                            },
-                        ));
+                        if self.v1_status.len() >= self.limit {
+                            self.dropped += 1;
+                        } else {
+                            self.v1_status.push((
+                                row.table_id().unwrap_or(-1),
+                                ResponseError::QueryStatus {
+                                    severity,
+                                    row: row_text(row),
+                                },
+                            ));
+                        }
                     }
                 }
                 if let Some((o, k)) = self.v1_toc {
                     if let (Some(ord), Some(kind)) = (int_cell(row, o), row.cell(k)) {
-                        self.v1_kinds.push((ord, String::from(kind.text())));
+                        if self.v1_kinds.len() < self.limit {
+                            self.v1_kinds.push((ord, String::from(kind.text())));
+                        }
                     }
                 }
             }
-            Event::RowError(e) => self.errors.push(ResponseError::Row {
+            Event::RowError(e) => self.push(ResponseError::Row {
                 table_id: e.table_id,
                 index: e.index,
                 offset: e.offset,
@@ -558,7 +608,7 @@ impl ErrorTracker {
             }),
             Event::TableCompletion(c) => {
                 if let Some(raw) = c.errors.filter(|r| !is_empty_array(r.get())) {
-                    self.errors.push(ResponseError::Table {
+                    self.push(ResponseError::Table {
                         table_id: c.table_id,
                         errors: OneApiError::parse_all(raw.get()),
                     });
@@ -567,7 +617,7 @@ impl ErrorTracker {
             Event::DataSetCompletion(c) => {
                 let sent = c.errors.is_some_and(|r| !is_empty_array(r.get()));
                 if c.has_errors || sent {
-                    self.errors.push(ResponseError::DataSet {
+                    self.push(ResponseError::DataSet {
                         errors: c
                             .errors
                             .map(|r| OneApiError::parse_all(r.get()))
@@ -575,14 +625,13 @@ impl ErrorTracker {
                     });
                 }
                 if c.cancelled {
-                    self.errors.push(ResponseError::Cancelled);
+                    self.push(ResponseError::Cancelled);
                 }
             }
             Event::V1Exceptions(raw) if !is_empty_array(raw.get()) => {
-                self.errors
-                    .push(ResponseError::Exceptions(String::from(raw.get())));
+                self.push(ResponseError::Exceptions(String::from(raw.get())));
             }
-            Event::ErrorBody(raw) => self.errors.push(ResponseError::Body {
+            Event::ErrorBody(raw) => self.push(ResponseError::Body {
                 error: Json::parse(raw.get()).and_then(|v| OneApiError::from_json(&v)),
                 raw: String::from(raw.get()),
             }),
@@ -592,7 +641,7 @@ impl ErrorTracker {
 
     /// Records a body that is not JSON (a plain-text error body).
     pub fn observe_text_body(&mut self, text: &str) {
-        self.errors.push(ResponseError::Body {
+        self.push(ResponseError::Body {
             error: None,
             raw: String::from(text),
         });
@@ -603,13 +652,14 @@ impl ErrorTracker {
     /// TableOfContents, when the table has the QueryStatus columns.
     pub fn finish(mut self) -> Vec<ResponseError> {
         let kinds = core::mem::take(&mut self.v1_kinds);
-        for (table, err) in self.v1_status.drain(..) {
+        let status = core::mem::take(&mut self.v1_status);
+        for (table, err) in status {
             let is_status = kinds.is_empty()
                 || kinds
                     .iter()
                     .any(|(ord, kind)| *ord == table && kind == "QueryStatus");
             if is_status {
-                self.errors.push(err);
+                self.push(err);
             }
         }
         self.errors

@@ -188,3 +188,27 @@ fn empty_error_arrays_are_not_errors() {
     let body = br#"[{"FrameType":"DataSetCompletion","HasErrors":true,"OneApiErrors":[]}]"#;
     assert_eq!(track(body), vec![ResponseError::DataSet { errors: vec![] }]);
 }
+
+#[test]
+fn error_memory_is_bounded() {
+    let mut body = String::from(r#"[{"FrameType":"DataTable","TableId":1,"Columns":[],"Rows":["#);
+    for i in 0..5000 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(r#"{"OneApiErrors":[{"error":{"code":"E"}}]}"#);
+    }
+    body.push_str(r#"]},{"FrameType":"DataSetCompletion","HasErrors":true}]"#);
+    let mut dec = Decoder::new();
+    let mut t = ErrorTracker::with_limit(100);
+    let mut feed = dec.feed(body.as_bytes());
+    while let Some(ev) = feed.next_event().unwrap() {
+        t.observe(&ev);
+    }
+    drop(feed);
+    dec.finish().unwrap();
+    assert_eq!(t.dropped(), 5001 - 100);
+    let errs = t.finish();
+    assert_eq!(errs.len(), 100);
+    assert_eq!(classify(200, &errs), Outcome::PartialFailure);
+}

@@ -428,11 +428,22 @@ struct Pending {
 /// assert!(ds.is_clean());
 /// # Ok::<(), kusto_frames::Error>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Collector {
     ds: Dataset,
     pending: Pending,
     tracker: ErrorTracker,
+}
+
+impl Default for Collector {
+    fn default() -> Self {
+        Collector {
+            ds: Dataset::default(),
+            pending: Pending::default(),
+            // The collector materializes the whole response: every error too.
+            tracker: ErrorTracker::with_limit(usize::MAX),
+        }
+    }
 }
 
 impl Collector {
@@ -594,33 +605,11 @@ impl Collector {
     }
 }
 
-/// `true` for JSON text that is an empty array (`[]`, whitespace allowed).
-fn is_empty_array(raw: &str) -> bool {
-    raw.trim()
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .is_some_and(|inner| inner.trim().is_empty())
-}
-
-/// [`ErrorTracker::observe`], except that an empty `OneApiErrors` array (on
+/// [`ErrorTracker::observe`]: an empty `OneApiErrors` array (on
 /// `TableCompletion` or `DataSetCompletion`) or an empty V1 `Exceptions`
-/// array reports no error: the tracker in `kusto-frames` 0.1 counts those as
-/// errors. `HasErrors` and `Cancelled` still count.
+/// array reports no error; `HasErrors` and `Cancelled` still count.
 pub fn observe_errors(tracker: &mut ErrorTracker, ev: &Event<'_>) {
-    match ev {
-        Event::TableCompletion(c) if c.errors.is_some_and(|e| is_empty_array(e.get())) => {
-            let mut c = *c;
-            c.errors = None;
-            tracker.observe(&Event::TableCompletion(c));
-        }
-        Event::DataSetCompletion(c) if c.errors.is_some_and(|e| is_empty_array(e.get())) => {
-            let mut c = *c;
-            c.errors = None;
-            tracker.observe(&Event::DataSetCompletion(c));
-        }
-        Event::V1Exceptions(raw) if is_empty_array(raw.get()) => {}
-        _ => tracker.observe(ev),
-    }
+    tracker.observe(ev);
 }
 
 /// `true` for the columns of a V1 TableOfContents: `Ordinal`, `Kind` and
@@ -730,15 +719,6 @@ pub fn collect_slice(body: &[u8]) -> Result<Dataset, (kusto_frames::Error, Box<D
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn empty_arrays() {
-        assert!(is_empty_array("[]"));
-        assert!(is_empty_array(" [ \n ] "));
-        assert!(!is_empty_array("[{}]"));
-        assert!(!is_empty_array("{}"));
-        assert!(!is_empty_array("\"[]\""));
-    }
 
     #[test]
     fn raw_rows_compact_and_wide_hold_the_same_cells() {

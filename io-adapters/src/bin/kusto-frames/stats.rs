@@ -214,6 +214,7 @@ pub(crate) fn run(input: &mut Input, out: &mut dyn Write) -> io::Result<u8> {
         Ok(d) => d,
         Err(f) => return Ok(f.report(input)),
     };
+    let dropped = tracker.dropped();
     let mut errors = tracker.finish();
     let mut s = String::new();
     if let Some(text) = &decoded.text {
@@ -300,7 +301,11 @@ pub(crate) fn run(input: &mut Input, out: &mut dyn Write) -> io::Result<u8> {
         "rows: {}\ncells: {} ({} null, {} not of their column type)",
         total.rows, total.cells, total.nulls, total.bad
     );
-    let _ = writeln!(s, "errors: {}", errors.len());
+    if dropped > 0 {
+        let _ = writeln!(s, "errors: {} ({dropped} more not listed)", errors.len());
+    } else {
+        let _ = writeln!(s, "errors: {}", errors.len());
+    }
     for e in &errors {
         let _ = writeln!(s, "  {}", describe(e));
     }
