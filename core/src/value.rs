@@ -41,6 +41,21 @@ pub enum ScalarType {
 }
 
 impl ScalarType {
+    /// Every variant, in declaration order.
+    pub const ALL: [ScalarType; 11] = [
+        ScalarType::Bool,
+        ScalarType::Int,
+        ScalarType::Long,
+        ScalarType::Real,
+        ScalarType::Decimal,
+        ScalarType::String,
+        ScalarType::DateTime,
+        ScalarType::TimeSpan,
+        ScalarType::Guid,
+        ScalarType::Dynamic,
+        ScalarType::Unknown,
+    ];
+
     /// Maps a Kusto column type name (`ColumnType`), aliases included.
     pub fn from_name(name: &str) -> ScalarType {
         match name {
@@ -1250,19 +1265,7 @@ mod tests {
         }
     }
 
-    const ALL: [ScalarType; 11] = [
-        ScalarType::Bool,
-        ScalarType::Int,
-        ScalarType::Long,
-        ScalarType::Real,
-        ScalarType::Decimal,
-        ScalarType::String,
-        ScalarType::DateTime,
-        ScalarType::TimeSpan,
-        ScalarType::Guid,
-        ScalarType::Dynamic,
-        ScalarType::Unknown,
-    ];
+    const ALL: [ScalarType; 11] = ScalarType::ALL;
 
     #[test]
     fn scalar_type_names() {

@@ -17,19 +17,7 @@ fn st(text: &str) -> Cell<'_> {
     Cell::new(CellKind::String, text, text)
 }
 
-const ALL: [ScalarType; 11] = [
-    ScalarType::Bool,
-    ScalarType::Int,
-    ScalarType::Long,
-    ScalarType::Real,
-    ScalarType::Decimal,
-    ScalarType::String,
-    ScalarType::DateTime,
-    ScalarType::TimeSpan,
-    ScalarType::Guid,
-    ScalarType::Dynamic,
-    ScalarType::Unknown,
-];
+const ALL: [ScalarType; 11] = ScalarType::ALL;
 
 /// Exercises every parser on `s`; only checks that nothing panics and that
 /// the results are self-consistent.

@@ -316,19 +316,7 @@ impl Read for Flaky<'_> {
 // typed
 // ---------------------------------------------------------------------------
 
-const SCALAR_TYPES: [ScalarType; 11] = [
-    ScalarType::Bool,
-    ScalarType::Int,
-    ScalarType::Long,
-    ScalarType::Real,
-    ScalarType::Decimal,
-    ScalarType::String,
-    ScalarType::DateTime,
-    ScalarType::TimeSpan,
-    ScalarType::Guid,
-    ScalarType::Dynamic,
-    ScalarType::Unknown,
-];
+const SCALAR_TYPES: [ScalarType; 11] = ScalarType::ALL;
 
 const CELL_KINDS: [CellKind; 6] = [
     CellKind::Null,
