@@ -893,16 +893,7 @@ fn fast_string(
                     o.extend_from_slice(chunk.get(run..i).unwrap_or(&[]));
                 }
                 let e = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
-                let simple = match e {
-                    b'"' | b'\\' | b'/' => Some(e),
-                    b'b' => Some(0x08),
-                    b'f' => Some(0x0C),
-                    b'n' => Some(b'\n'),
-                    b'r' => Some(b'\r'),
-                    b't' => Some(b'\t'),
-                    _ => None,
-                };
-                if let Some(c) = simple {
+                if let Some(c) = simple_escape(e) {
                     if let Some(o) = out.as_deref_mut() {
                         o.push(c);
                     }
@@ -926,9 +917,7 @@ fn fast_string(
                         cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     }
                     if let Some(o) = out.as_deref_mut() {
-                        let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                        let mut buf = [0u8; 4];
-                        o.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                        push_code_point(o, cp);
                     }
                 } else {
                     return None;
@@ -1205,45 +1194,43 @@ pub(crate) fn unescape_into(src: &[u8], out: &mut Vec<u8>) {
         }
         let e = src.get(i + 1).copied().unwrap_or(b'\\');
         i += 2;
-        let c = match e {
-            b'b' => 0x08,
-            b'f' => 0x0C,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
-            b'u' => {
-                let hi = hex4(src.get(i..i + 4).unwrap_or(&[]));
-                i += 4;
-                let cp = if (0xD800..=0xDBFF).contains(&hi) {
-                    let lo = hex4(src.get(i + 2..i + 6).unwrap_or(&[]));
-                    i += 6;
-                    0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)
-                } else {
-                    hi
-                };
-                let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                continue;
-            }
-            other => other,
+        if e != b'u' {
+            out.push(simple_escape(e).unwrap_or(e));
+            continue;
+        }
+        let hi = hex4_checked(src, i, src.len()).unwrap_or(0xFFFD);
+        i += 4;
+        let cp = if (0xD800..=0xDBFF).contains(&hi) {
+            let lo = hex4_checked(src, i + 2, src.len()).unwrap_or(0xDC00);
+            i += 6;
+            0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)
+        } else {
+            hi
         };
-        out.push(c);
+        push_code_point(out, cp);
     }
 }
 
-fn hex4(b: &[u8]) -> u32 {
-    let mut v = 0u32;
-    for &c in b {
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => 0,
-        };
-        v = (v << 4) | u32::from(d);
+/// The byte a one-character escape (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`)
+/// stands for; `None` for any other character after a backslash.
+#[inline]
+fn simple_escape(e: u8) -> Option<u8> {
+    match e {
+        b'"' | b'\\' | b'/' => Some(e),
+        b'b' => Some(0x08),
+        b'f' => Some(0x0C),
+        b'n' => Some(b'\n'),
+        b'r' => Some(b'\r'),
+        b't' => Some(b'\t'),
+        _ => None,
     }
-    v
+}
+
+/// Appends the UTF-8 encoding of code point `cp` (U+FFFD if it is none).
+fn push_code_point(out: &mut Vec<u8>, cp: u32) {
+    let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
+    let mut buf = [0u8; 4];
+    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
 }
 
 #[cfg(test)]
