@@ -800,6 +800,31 @@ impl Decoder {
         Ok(None)
     }
 
+    /// The rest of a nested row cell on the lexer's fast path (see
+    /// [`Lexer::fast_nested_rest`]); `true` when the cell closed (and was
+    /// pushed).
+    fn nested_rest(&mut self, chunk: &[u8], pos: &mut usize) -> Result<bool, Error> {
+        let floor = self.lexer.depth() - self.depth;
+        let closed = self.lexer.fast_nested_rest(chunk, pos, floor);
+        self.depth = self.lexer.depth() - floor;
+        if let Some(end) = closed {
+            self.lexer.settle(chunk, self.cell_start, *pos);
+            self.lexer.want_unesc = true;
+            let abs = self.lexer.base + *pos as u64 - 1;
+            self.push_cell(
+                CellSpan {
+                    start: self.cell_start,
+                    end,
+                    kind: self.cell_kind,
+                    unesc: None,
+                },
+                abs,
+            )?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
     fn push_cell(&mut self, span: CellSpan, abs: u64) -> Result<(), Error> {
         if self.cells.len() >= self.cfg.max_columns {
             return Err(Error::new(ErrorKind::TooManyColumns, abs));
@@ -1175,6 +1200,12 @@ impl Feed<'_, '_> {
                         dec.lexer.end_outer();
                         dec.pos = Pos::Rows;
                         break Emit::Row { end };
+                    }
+                } else if dec.pos == Pos::Row && dec.depth > 0 && dec.lexer.between_tokens() {
+                    match dec.nested_rest(self.chunk, &mut self.pos) {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(e) => return Err(self.fail(e)),
                     }
                 }
                 let t = match self.dec.lexer.next(self.chunk, &mut self.pos) {

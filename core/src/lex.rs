@@ -186,6 +186,10 @@ impl Lexer {
         }
     }
 
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
     fn capturing(&self) -> bool {
         self.outer || self.tstate != TState::None
     }
@@ -847,6 +851,102 @@ impl Lexer {
         self.expect = expect;
         *pos = p;
         None
+    }
+
+    /// Fast path inside a nested row cell (an object or array whose first
+    /// bytes came token by token, typically because a chunk cut it), with no
+    /// token in progress: consumes whole clean tokens with the lexer's own
+    /// container state until the container at depth `floor + 1` closes,
+    /// returning the logical end of its closing bracket. Stops, leaving the
+    /// lexer between tokens for the token path, at anything else (a token
+    /// cut by the chunk or the limit, the depth limit, malformed input).
+    pub(crate) fn fast_nested_rest(
+        &mut self,
+        chunk: &[u8],
+        pos: &mut usize,
+        floor: u32,
+    ) -> Option<usize> {
+        let lim = self.limit(chunk.len());
+        let mut p = *pos;
+        let r = loop {
+            while p < lim && is_ws(chunk[p]) {
+                p += 1;
+            }
+            let Some(&b) = chunk.get(p).filter(|_| p < lim) else {
+                break None;
+            };
+            match (self.expect, b) {
+                (Expect::Value | Expect::ValueOrEnd, b'{' | b'[') => {
+                    if self.depth >= self.max_depth {
+                        break None;
+                    }
+                    let obj = b == b'{';
+                    // Cannot fail: the depth limit was checked above.
+                    let _ = self.push(obj, p);
+                    self.expect = if obj {
+                        Expect::KeyOrEnd
+                    } else {
+                        Expect::ValueOrEnd
+                    };
+                    p += 1;
+                }
+                (Expect::ValueOrEnd | Expect::CommaOrEnd, b']')
+                | (Expect::KeyOrEnd | Expect::CommaOrEnd, b'}') => {
+                    if self.top_is_obj() != (b == b'}') || self.depth <= floor {
+                        break None;
+                    }
+                    self.depth -= 1;
+                    self.after_value();
+                    p += 1;
+                    if self.depth == floor {
+                        break Some(self.logical(p));
+                    }
+                }
+                (Expect::CommaOrEnd, b',') => {
+                    self.expect = if self.top_is_obj() {
+                        Expect::Key
+                    } else {
+                        Expect::Value
+                    };
+                    p += 1;
+                }
+                (Expect::Colon, b':') => {
+                    self.expect = Expect::Value;
+                    p += 1;
+                }
+                (Expect::Key | Expect::KeyOrEnd, b'"') => {
+                    let Some((q, _)) = fast_string(chunk, p + 1, lim, None) else {
+                        break None;
+                    };
+                    self.expect = Expect::Colon;
+                    p = q;
+                }
+                (Expect::Value | Expect::ValueOrEnd, _) => {
+                    let end = match b {
+                        b'"' => fast_string(chunk, p + 1, lim, None).map(|(q, _)| q),
+                        b'-' | b'0'..=b'9' => fast_number_in(chunk, p, lim, true),
+                        b't' | b'f' | b'n' => {
+                            let word = match b {
+                                b't' => TRUE,
+                                b'f' => FALSE,
+                                _ => NULL,
+                            };
+                            let q = p + word.len();
+                            (q <= lim && chunk.get(p..q) == Some(word)).then_some(q)
+                        }
+                        _ => None,
+                    };
+                    let Some(q) = end else {
+                        break None;
+                    };
+                    self.after_value();
+                    p = q;
+                }
+                _ => break None,
+            }
+        };
+        *pos = p;
+        r
     }
 
     /// At end of input: `Ok` only if the top-level value is complete.
