@@ -225,6 +225,7 @@ impl core::error::Error for ValueError {}
 ///   [`Guid::parse`]).
 /// - `timespan`: a string (see [`TimeSpan::parse`]) or an integer number of
 ///   ticks.
+#[inline]
 pub fn convert<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueError> {
     use ValueErrorKind::{Invalid, OutOfRange, WrongKind};
 
@@ -344,6 +345,65 @@ fn fraction_ticks(b: &[u8], i: &mut usize, zeros_beyond_7: bool) -> Option<u32> 
     Some(ticks)
 }
 
+/// `true` when the 8 bytes of `v` (little-endian) are all ASCII digits.
+#[inline]
+fn is_eight_digits(v: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    (v & HIGH) | ((v.wrapping_add(0x0606_0606_0606_0606) & HIGH) >> 4) == 0x3333_3333_3333_3333
+}
+
+/// The value of 8 ASCII digits loaded little-endian into `v` (first digit
+/// in the low byte), 0 to 99 999 999.
+#[inline]
+fn eight_digits_value(v: u64) -> u64 {
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 100 + (1_000_000 << 32);
+    const MUL2: u64 = 1 + (10_000 << 32);
+    let v = v.wrapping_sub(0x3030_3030_3030_3030);
+    // Pairs of digits, then groups of four, then all eight.
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    (v & MASK)
+        .wrapping_mul(MUL1)
+        .wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2))
+        >> 32
+}
+
+/// Reads the run of ASCII digits at `b[*i..]`, advancing `*i` past it, into
+/// `m` (as `m * 10^n + digits`, wrapping: exact while the digits after the
+/// leading zeros number at most 19). Eight digits at a time where it can.
+#[inline]
+fn scan_digits(b: &[u8], i: &mut usize, m: &mut u64) {
+    while let Some(chunk) = b.get(*i..*i + 8) {
+        let Ok(eight) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let v = u64::from_le_bytes(eight);
+        if !is_eight_digits(v) {
+            break;
+        }
+        *m = m
+            .wrapping_mul(100_000_000)
+            .wrapping_add(eight_digits_value(v));
+        *i += 8;
+    }
+    while let Some(&c) = b.get(*i) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        *m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        *i += 1;
+    }
+}
+
+/// The number of digits in `b` not counting leading zeros (a `.` among the
+/// leading zeros is skipped); `b` holds only digits and at most one `.`.
+fn significant_digits(b: &[u8]) -> usize {
+    let lead = b.iter().take_while(|&&c| c == b'0' || c == b'.').count();
+    let rest = b.get(lead..).unwrap_or(&[]);
+    rest.iter().filter(|c| c.is_ascii_digit()).count()
+}
+
 /// Parses exactly `-?[0-9]+` into an `i64`, never through `f64`.
 fn parse_i64(s: &str) -> Result<i64, ValueErrorKind> {
     let b = s.as_bytes();
@@ -351,47 +411,18 @@ fn parse_i64(s: &str) -> Result<i64, ValueErrorKind> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, b),
     };
-    if digits.is_empty() {
+    let mut i = 0;
+    let mut mag = 0u64;
+    scan_digits(digits, &mut i, &mut mag);
+    if i == 0 || i != digits.len() {
         return Err(ValueErrorKind::Invalid);
     }
-    if digits.len() <= 18 {
-        // At most 18 digits cannot overflow: no checks per digit.
-        let mut v: i64 = 0;
-        for &c in digits {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                return Err(ValueErrorKind::Invalid);
-            }
-            v = v * 10 + i64::from(d);
-        }
-        return Ok(if neg { -v } else { v });
+    // Up to 19 significant digits the wrapping accumulation is exact; 20 or
+    // more are at least 10^19, beyond `i64` either way.
+    if i > 19 && significant_digits(digits) > 19 {
+        return Err(ValueErrorKind::OutOfRange);
     }
-    let mut v: i64 = 0;
-    let mut overflow = false;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return Err(ValueErrorKind::Invalid);
-        }
-        if !overflow {
-            let d = i64::from(c - b'0');
-            let next = v.checked_mul(10).and_then(|x| {
-                if neg {
-                    x.checked_sub(d)
-                } else {
-                    x.checked_add(d)
-                }
-            });
-            match next {
-                Some(x) => v = x,
-                None => overflow = true,
-            }
-        }
-    }
-    if overflow {
-        Err(ValueErrorKind::OutOfRange)
-    } else {
-        Ok(v)
-    }
+    apply_sign(neg, mag).ok_or(ValueErrorKind::OutOfRange)
 }
 
 /// `[+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?`: the number
@@ -457,84 +488,301 @@ fn exponent(b: &[u8], i: &mut usize) -> Option<i64> {
     Some(if neg { -exp } else { exp })
 }
 
-/// Clinger's fast path for number text `-?digits[.digits][e[+-]digits]`
-/// (digits on either side of the point may be empty, not both): with at most 15 significant digits
-/// and a decimal exponent within ±22, the mantissa and the power of ten are
-/// exact `f64`s, so one multiplication or division rounds correctly.
-/// `None` when the number is outside that range (the full parser takes it).
-fn clinger_fast_path(b: &[u8]) -> Option<f64> {
+/// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
+/// (`[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`) correctly rounded
+/// to the nearest `f64`.
+///
+/// One pass reads the sign, up to 19 significant digits and the exponent;
+/// then Clinger's fast path (mantissa and power of ten both exact `f64`s),
+/// else the Eisel-Lemire algorithm, else (more than 19 significant digits,
+/// or a product too close to a halfway point) core's parser.
+fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
+    use ValueErrorKind::{Invalid, OutOfRange};
+
+    let b = s.as_bytes();
+    let (neg, start) = match b.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
+    };
+    let mut i = start;
+    let mut m = 0u64;
+    scan_digits(b, &mut i, &mut m);
+    let mut ndigits = i - start;
+    let mut frac = 0usize;
+    if byte_is(b, i, b'.') {
+        i += 1;
+        let frac_start = i;
+        scan_digits(b, &mut i, &mut m);
+        frac = i - frac_start;
+        ndigits += frac;
+    }
+    if ndigits == 0 {
+        return match s {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => Err(Invalid),
+        };
+    }
+    let digits_end = i;
+    let exp = exponent(b, &mut i).ok_or(Invalid)?;
+    if i != b.len() {
+        return Err(Invalid);
+    }
+    let v = if ndigits > 19 && significant_digits(b.get(start..digits_end).unwrap_or(&[])) > 19 {
+        None
+    } else {
+        // |exp| <= 10^12 and frac < 2^40 (cells are bounded by the token
+        // size), so no overflow.
+        decimal_to_f64(m, exp - frac as i64)
+    };
+    let v = match v {
+        Some(v) => v,
+        None => {
+            let Ok(v) = s.parse::<f64>() else {
+                return Err(Invalid);
+            };
+            // core's parser has its own sign.
+            return if v.is_infinite() {
+                Err(OutOfRange)
+            } else {
+                Ok(v)
+            };
+        }
+    };
+    if v.is_infinite() {
+        return Err(OutOfRange);
+    }
+    Ok(if neg { -v } else { v })
+}
+
+/// `m * 10^e10` correctly rounded to the nearest `f64` (ties to even), or
+/// `None` when neither Clinger's fast path nor Eisel-Lemire can decide.
+#[inline]
+fn decimal_to_f64(m: u64, e10: i64) -> Option<f64> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
-    let (neg, mut i) = match b.first() {
-        Some(b'-') => (true, 1),
-        _ => (false, 0),
-    };
-    let mut m: u64 = 0;
-    let mut ndigits = 0u32;
-    let mut any_digit = false;
-    let mut frac = 0i32;
-    let mut seen_point = false;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'0'..=b'9' => {
-                any_digit = true;
-                if m == 0 && c == b'0' {
-                    // Leading zeros are not significant.
-                } else {
-                    ndigits += 1;
-                    if ndigits > 15 {
-                        return None;
-                    }
-                    m = m * 10 + u64::from(c - b'0');
-                }
-                if seen_point {
-                    frac += 1;
-                }
+    if m == 0 {
+        return Some(0.0);
+    }
+    // Clinger: m and 10^|e10| are exact f64s, so one operation rounds
+    // correctly.
+    if m <= 1 << 53 {
+        if let Ok(e) = usize::try_from(e10) {
+            if let Some(&p) = POW10.get(e) {
+                return Some(m as f64 * p);
             }
-            b'.' if !seen_point => seen_point = true,
-            _ => break,
+        } else if let Some(&p) = usize::try_from(-e10).ok().and_then(|e| POW10.get(e)) {
+            return Some(m as f64 / p);
+        }
+    }
+    eisel_lemire(m, e10)
+}
+
+/// The smallest and largest decimal exponents of the power-of-five table.
+const POW5_MIN: i64 = -342;
+const POW5_MAX: i64 = 308;
+
+/// Little-endian limbs of a big unsigned integer, enough for 2^1728.
+type Limbs = [u64; 28];
+
+const fn limbs_bit_len(x: &Limbs) -> u32 {
+    let mut i = x.len();
+    while i > 0 {
+        i -= 1;
+        if x[i] != 0 {
+            return i as u32 * 64 + 64 - x[i].leading_zeros();
+        }
+    }
+    0
+}
+
+const fn limbs_mul_small(x: Limbs, m: u64) -> Limbs {
+    let mut out = [0u64; 28];
+    let mut carry = 0u128;
+    let mut i = 0;
+    while i < x.len() {
+        let p = x[i] as u128 * m as u128 + carry;
+        out[i] = p as u64;
+        carry = p >> 64;
+        i += 1;
+    }
+    out
+}
+
+const fn limbs_div_small(x: Limbs, d: u64) -> Limbs {
+    let mut out = [0u64; 28];
+    let mut rem = 0u128;
+    let mut i = x.len();
+    while i > 0 {
+        i -= 1;
+        let cur = (rem << 64) | x[i] as u128;
+        out[i] = (cur / d as u128) as u64;
+        rem = cur % d as u128;
+    }
+    out
+}
+
+/// `x >> s`.
+const fn limbs_shr(x: Limbs, s: u32) -> Limbs {
+    let mut out = [0u64; 28];
+    let (words, bits) = ((s / 64) as usize, s % 64);
+    let mut i = 0;
+    while i + words < x.len() {
+        let lo = x[i + words] >> bits;
+        let hi = if bits != 0 && i + words + 1 < x.len() {
+            x[i + words + 1] << (64 - bits)
+        } else {
+            0
+        };
+        out[i] = lo | hi;
+        i += 1;
+    }
+    out
+}
+
+const fn limbs_add_one(x: Limbs) -> Limbs {
+    let mut out = x;
+    let mut i = 0;
+    while i < out.len() {
+        let (v, carry) = out[i].overflowing_add(1);
+        out[i] = v;
+        if !carry {
+            break;
         }
         i += 1;
     }
-    if !any_digit {
-        return None;
-    }
-    let exp = exponent(b, &mut i)?;
-    if i != b.len() {
-        return None;
-    }
-    let e = i32::try_from(exp).ok()? - frac;
-    let v = m as f64;
-    let v = if e >= 0 {
-        v * *POW10.get(usize::try_from(e).ok()?)?
-    } else {
-        v / *POW10.get(usize::try_from(-e).ok()?)?
-    };
-    Some(if neg { -v } else { v })
+    out
 }
 
-/// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
-/// correctly rounded to the nearest `f64`.
-fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
-    match s {
-        "NaN" => return Ok(f64::NAN),
-        "Infinity" => return Ok(f64::INFINITY),
-        "-Infinity" => return Ok(f64::NEG_INFINITY),
-        _ => {}
+/// The 128 leading bits of `x` (shifted up when `x` is shorter).
+const fn limbs_top128(x: &Limbs) -> u128 {
+    let len = limbs_bit_len(x);
+    if len <= 128 {
+        let v = x[0] as u128 | (x[1] as u128) << 64;
+        if len == 0 {
+            0
+        } else {
+            v << (128 - len)
+        }
+    } else {
+        let y = limbs_shr(*x, len - 128);
+        y[0] as u128 | (y[1] as u128) << 64
     }
-    if let Some(v) = clinger_fast_path(s.as_bytes()) {
-        return Ok(v);
+}
+
+/// `5^q` for `q` in `POW5_MIN..=POW5_MAX`, normalized to 128 bits (the
+/// leading bit set) as (high, low) words, as in the Eisel-Lemire paper and
+/// fast_float: truncated for `q >= 0`; for `q < 0`, `floor(2^b / 5^-q) + 1`
+/// with `b` chosen so the quotient has at least 128 bits, then truncated.
+/// Computed at compile time.
+const fn pow5_table() -> [(u64, u64); 651] {
+    const B: u32 = 1728;
+    let mut table = [(0u64, 0u64); 651];
+    // q >= 0: 5^q.
+    let mut p: Limbs = [0; 28];
+    p[0] = 1;
+    let mut q = 0;
+    while q <= POW5_MAX {
+        let v = limbs_top128(&p);
+        table[(q - POW5_MIN) as usize] = ((v >> 64) as u64, v as u64);
+        p = limbs_mul_small(p, 5);
+        q += 1;
     }
-    if !is_number_syntax(s.as_bytes()) {
-        return Err(ValueErrorKind::Invalid);
+    // q < 0: x = floor(2^B / 5^k) and p = 5^k for k = -q.
+    let mut x: Limbs = [0; 28];
+    x[(B / 64) as usize] = 1 << (B % 64);
+    let mut p: Limbs = [0; 28];
+    p[0] = 1;
+    let mut k = 1;
+    while k <= -POW5_MIN {
+        x = limbs_div_small(x, 5);
+        p = limbs_mul_small(p, 5);
+        // z: the bit length of 5^k, the smallest z with 2^z > 5^k.
+        let z = limbs_bit_len(&p);
+        let b = if k <= 27 { z + 127 } else { 2 * z + 128 };
+        // floor(2^b / 5^k) = floor(x / 2^(B - b)).
+        let c = limbs_add_one(limbs_shr(x, B - b));
+        let v = limbs_top128(&c);
+        table[(-k - POW5_MIN) as usize] = ((v >> 64) as u64, v as u64);
+        k += 1;
     }
-    match s.parse::<f64>() {
-        Ok(v) if v.is_infinite() => Err(ValueErrorKind::OutOfRange),
-        Ok(v) => Ok(v),
-        Err(_) => Err(ValueErrorKind::Invalid),
+    table
+}
+
+static POW5_128: [(u64, u64); 651] = pow5_table();
+
+/// The Eisel-Lemire algorithm (as in fast_float and core's `dec2flt`):
+/// `w * 10^q` correctly rounded to an `f64` from a 128-bit approximation of
+/// `5^q`, or `None` when the approximation is too close to a halfway point
+/// to decide. `w` is not 0.
+fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
+    const MANTISSA_BITS: i32 = 52;
+    const MIN_EXPONENT: i32 = -1023;
+    const INFINITE_POWER: i32 = 0x7FF;
+    if q < POW5_MIN {
+        return Some(0.0);
     }
+    if q > POW5_MAX {
+        return Some(f64::INFINITY);
+    }
+    let &(hi5, lo5) = POW5_128.get(usize::try_from(q - POW5_MIN).ok()?)?;
+    let lz = w.leading_zeros();
+    let w = w << lz;
+    // The product w * 5^q, to 64 + 55 bits at least.
+    let mul = |a: u64, b: u64| {
+        let r = u128::from(a) * u128::from(b);
+        (r as u64, (r >> 64) as u64)
+    };
+    let (mut lo, mut hi) = mul(w, hi5);
+    const PRECISION_MASK: u64 = u64::MAX >> (MANTISSA_BITS + 3);
+    if hi & PRECISION_MASK == PRECISION_MASK {
+        let (_, second_hi) = mul(w, lo5);
+        lo = lo.wrapping_add(second_hi);
+        if second_hi > lo {
+            hi = hi.wrapping_add(1);
+        }
+    }
+    // -342 <= q <= 308 here.
+    let q = q as i32;
+    if lo == u64::MAX && !(-27..=55).contains(&q) {
+        return None;
+    }
+    let upperbit = (hi >> 63) as i32;
+    let shift = upperbit + 64 - MANTISSA_BITS - 3;
+    let mut mantissa = hi >> shift;
+    // floor(log2(10^q)) + 63, then the normalization shifts.
+    let mut power2 =
+        ((q.wrapping_mul(152_170 + 65_536) >> 16) + 63) + upperbit - lz as i32 - MIN_EXPONENT;
+    if power2 <= 0 {
+        if -power2 + 1 >= 64 {
+            return Some(0.0);
+        }
+        // Subnormal.
+        mantissa >>= -power2 + 1;
+        mantissa += mantissa & 1;
+        mantissa >>= 1;
+        power2 = i32::from(mantissa >= 1 << MANTISSA_BITS);
+        return Some(f64::from_bits(mantissa | (power2 as u64) << MANTISSA_BITS));
+    }
+    // Exactly halfway between two floats: round down to even.
+    if lo <= 1 && (-4..=23).contains(&q) && mantissa & 3 == 1 && mantissa << shift == hi {
+        mantissa &= !1;
+    }
+    mantissa += mantissa & 1;
+    mantissa >>= 1;
+    if mantissa >= 2 << MANTISSA_BITS {
+        mantissa = 1 << MANTISSA_BITS;
+        power2 += 1;
+    }
+    mantissa &= !(1 << MANTISSA_BITS);
+    if power2 >= INFINITE_POWER {
+        return Some(f64::INFINITY);
+    }
+    Some(f64::from_bits(mantissa | (power2 as u64) << MANTISSA_BITS))
 }
 
 /// Writes `value` as `width` zero-padded decimal digits into `buf[at..]`.
@@ -1218,6 +1466,382 @@ impl<'a> Dynamic<'a> {
         }
         let text = self.cell.text();
         is_valid_json(text.as_bytes()).then_some(text)
+    }
+}
+
+/// The straightforward implementations the fast parsers replaced, kept as
+/// references for the property tests.
+#[cfg(test)]
+mod reference {
+    use super::{exponent, is_number_syntax, ValueErrorKind};
+
+    /// Parses exactly `-?[0-9]+` into an `i64`, never through `f64`.
+    pub(super) fn parse_i64(s: &str) -> Result<i64, ValueErrorKind> {
+        let b = s.as_bytes();
+        let (neg, digits) = match b.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, b),
+        };
+        if digits.is_empty() {
+            return Err(ValueErrorKind::Invalid);
+        }
+        if digits.len() <= 18 {
+            // At most 18 digits cannot overflow: no checks per digit.
+            let mut v: i64 = 0;
+            for &c in digits {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    return Err(ValueErrorKind::Invalid);
+                }
+                v = v * 10 + i64::from(d);
+            }
+            return Ok(if neg { -v } else { v });
+        }
+        let mut v: i64 = 0;
+        let mut overflow = false;
+        for &c in digits {
+            if !c.is_ascii_digit() {
+                return Err(ValueErrorKind::Invalid);
+            }
+            if !overflow {
+                let d = i64::from(c - b'0');
+                let next = v.checked_mul(10).and_then(|x| {
+                    if neg {
+                        x.checked_sub(d)
+                    } else {
+                        x.checked_add(d)
+                    }
+                });
+                match next {
+                    Some(x) => v = x,
+                    None => overflow = true,
+                }
+            }
+        }
+        if overflow {
+            Err(ValueErrorKind::OutOfRange)
+        } else {
+            Ok(v)
+        }
+    }
+
+    /// Clinger's fast path for number text `-?digits[.digits][e[+-]digits]`
+    /// (digits on either side of the point may be empty, not both): with at most 15 significant digits
+    /// and a decimal exponent within ±22, the mantissa and the power of ten are
+    /// exact `f64`s, so one multiplication or division rounds correctly.
+    /// `None` when the number is outside that range (the full parser takes it).
+    fn clinger_fast_path(b: &[u8]) -> Option<f64> {
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        let (neg, mut i) = match b.first() {
+            Some(b'-') => (true, 1),
+            _ => (false, 0),
+        };
+        let mut m: u64 = 0;
+        let mut ndigits = 0u32;
+        let mut any_digit = false;
+        let mut frac = 0i32;
+        let mut seen_point = false;
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'0'..=b'9' => {
+                    any_digit = true;
+                    if m == 0 && c == b'0' {
+                        // Leading zeros are not significant.
+                    } else {
+                        ndigits += 1;
+                        if ndigits > 15 {
+                            return None;
+                        }
+                        m = m * 10 + u64::from(c - b'0');
+                    }
+                    if seen_point {
+                        frac += 1;
+                    }
+                }
+                b'.' if !seen_point => seen_point = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if !any_digit {
+            return None;
+        }
+        let exp = exponent(b, &mut i)?;
+        if i != b.len() {
+            return None;
+        }
+        let e = i32::try_from(exp).ok()? - frac;
+        let v = m as f64;
+        let v = if e >= 0 {
+            v * *POW10.get(usize::try_from(e).ok()?)?
+        } else {
+            v / *POW10.get(usize::try_from(-e).ok()?)?
+        };
+        Some(if neg { -v } else { v })
+    }
+
+    /// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
+    /// correctly rounded to the nearest `f64`.
+    pub(super) fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
+        match s {
+            "NaN" => return Ok(f64::NAN),
+            "Infinity" => return Ok(f64::INFINITY),
+            "-Infinity" => return Ok(f64::NEG_INFINITY),
+            _ => {}
+        }
+        if let Some(v) = clinger_fast_path(s.as_bytes()) {
+            return Ok(v);
+        }
+        if !is_number_syntax(s.as_bytes()) {
+            return Err(ValueErrorKind::Invalid);
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v.is_infinite() => Err(ValueErrorKind::OutOfRange),
+            Ok(v) => Ok(v),
+            Err(_) => Err(ValueErrorKind::Invalid),
+        }
+    }
+}
+
+/// The fast parsers against the references they replaced, and their
+/// building blocks against naive versions.
+#[cfg(test)]
+mod fast_parser_tests {
+    use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
+    use proptest::prelude::*;
+
+    #[test]
+    fn pow5_table_matches_fast_float() {
+        // Entries of fast_float's (and core's) table, computed with Python's
+        // big integers.
+        let known: &[(i64, u64, u64)] = &[
+            (-342, 0xeef4_53d6_923b_d65a, 0x113f_aa29_06a1_3b3f),
+            (-341, 0x9558_b466_1b65_65f8, 0x4ac7_ca59_a424_c507),
+            (-28, 0xfd87_b5f2_8300_ca0d, 0x8bca_9d6e_1888_53fc),
+            (-27, 0x9e74_d1b7_91e0_7e48, 0x775e_a264_cf55_347e),
+            (-26, 0xc612_0625_7658_9dda, 0x9536_4afe_032a_819e),
+            (-1, 0xcccc_cccc_cccc_cccc, 0xcccc_cccc_cccc_cccd),
+            (0, 0x8000_0000_0000_0000, 0),
+            (1, 0xa000_0000_0000_0000, 0),
+            (27, 0xcecb_8f27_f420_0f3a, 0),
+            (28, 0x813f_3978_f894_0984, 0x4000_0000_0000_0000),
+            (55, 0xd0cf_4b50_cfe2_0765, 0xfff4_b4e3_f741_cf6d),
+            (56, 0x8281_8f12_81ed_449f, 0xbff8_f10e_7a89_21a4),
+            (308, 0x8e67_9c2f_5e44_ff8f, 0x570f_09ea_a7ea_7648),
+        ];
+        for &(q, hi, lo) in known {
+            let at = usize::try_from(q - POW5_MIN).unwrap();
+            assert_eq!(POW5_128[at], (hi, lo), "5^{q}");
+        }
+        // Every entry is normalized, and 5^q for 0 <= q <= 27 is exact.
+        assert!(POW5_128.iter().all(|&(hi, _)| hi >> 63 == 1));
+        for q in 0..=27u32 {
+            let p = 5u64.pow(q);
+            let at = usize::try_from(i64::from(q) - POW5_MIN).unwrap();
+            assert_eq!(POW5_128[at], (p << p.leading_zeros(), 0), "5^{q}");
+        }
+    }
+
+    #[test]
+    fn eisel_lemire_decides_typical_reals() {
+        // 17-digit mantissas and large exponents, beyond Clinger: decided
+        // here, without the fallback.
+        let cases: &[(u64, i64, f64)] = &[
+            (12_345_678_901_234_567, -13, 1_234.567_890_123_456_7),
+            (17_976_931_348_623_157, 292, f64::MAX),
+            (22_250_738_585_072_014, -324, f64::MIN_POSITIVE),
+            (49_406_564_584_124_654, -340, 5e-324),
+            (1, 300, 1e300),
+            (602_214_076, 15, 6.022_140_76e23),
+        ];
+        for &(m, q, want) in cases {
+            assert_eq!(
+                eisel_lemire(m, q).map(f64::to_bits),
+                Some(want.to_bits()),
+                "{m}e{q}"
+            );
+        }
+        assert_eq!(eisel_lemire(1, 309), Some(f64::INFINITY));
+        assert_eq!(eisel_lemire(1, -343), Some(0.0));
+    }
+
+    #[test]
+    fn significant_digit_counts() {
+        for (text, n) in [
+            ("", 0),
+            ("0", 0),
+            ("000", 0),
+            ("0.000", 0),
+            ("0.0012", 2),
+            ("100", 3),
+            ("00100.10", 5),
+            (".5", 1),
+        ] {
+            assert_eq!(significant_digits(text.as_bytes()), n, "{text}");
+        }
+    }
+
+    #[test]
+    fn reals_at_the_edges() {
+        let cases = [
+            "9007199254740992",
+            "9007199254740993",
+            "9007199254740994",
+            "9007199254740995",
+            "18446744073709551615",
+            "1844674407370955161.5",
+            "9999999999999999999",
+            "99999999999999999999",
+            "2.2250738585072011e-308",
+            "2.2250738585072014e-308",
+            "4.9406564584124654e-324",
+            "2.4703282292062327e-324",
+            "2.4703282292062328e-324",
+            "1.7976931348623157e308",
+            "1.7976931348623158e308",
+            "1.7976931348623159e308",
+            "0.000000000000000000000000000000000000000000001",
+            "1e-342",
+            "1e-343",
+            "1e308",
+            "1e309",
+            "123456789012345678e-400",
+            "0e999999999999999",
+            "-0.0e-5",
+            "1e22",
+            "1e23",
+            "9007199254740993e-4",
+            "9007199254740993e23",
+            "+.5e1",
+            "5.e-1",
+        ];
+        for text in cases {
+            let got = parse_real(text).map(f64::to_bits);
+            let want = reference::parse_real(text).map(f64::to_bits);
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    fn same_real(text: &str) -> Result<(), TestCaseError> {
+        let got = parse_real(text).map(f64::to_bits);
+        let want = reference::parse_real(text).map(f64::to_bits);
+        prop_assert_eq!(got, want, "{}", text);
+        Ok(())
+    }
+
+    fn same_long(text: &str) -> Result<(), TestCaseError> {
+        prop_assert_eq!(parse_i64(text), reference::parse_i64(text), "{}", text);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn eight_digit_blocks(bytes in any::<[u8; 8]>(), digits in any::<[u8; 8]>()) {
+            for block in [bytes, digits.map(|d| b'0' + d % 10)] {
+                let v = u64::from_le_bytes(block);
+                prop_assert_eq!(is_eight_digits(v), block.iter().all(u8::is_ascii_digit));
+                if is_eight_digits(v) {
+                    let naive = block.iter().fold(0u64, |acc, &c| acc * 10 + u64::from(c - b'0'));
+                    prop_assert_eq!(eight_digits_value(v), naive);
+                }
+            }
+        }
+
+        #[test]
+        fn longs_match_reference(
+            digits in "-?0{0,24}[0-9]{0,24}",
+            junk in "[-+0-9a. ]{0,26}",
+            v in any::<i64>(),
+            w in any::<i128>(),
+        ) {
+            same_long(&digits)?;
+            same_long(&junk)?;
+            same_long(&v.to_string())?;
+            same_long(&w.to_string())?;
+            same_long(&format!("-00000000000000{}", v.unsigned_abs()))?;
+        }
+
+        #[test]
+        fn reals_match_reference_on_number_like_text(
+            s in "[-+]?0{0,3}[0-9]{0,24}\\.?[0-9]{0,24}([eE][-+]?[0-9]{0,4})?",
+            junk in "[-+0-9eE.NaIinfty]{0,12}",
+        ) {
+            same_real(&s)?;
+            same_real(&junk)?;
+        }
+
+        #[test]
+        fn reals_match_reference_on_shortest_forms(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            prop_assume!(v.is_finite());
+            for text in [format!("{v}"), format!("{v:?}"), format!("{v:e}"), format!("{v:E}")] {
+                same_real(&text)?;
+            }
+        }
+
+        #[test]
+        fn reals_match_reference_on_long_mantissas(
+            m in any::<u64>(),
+            digits in 1u32..=19,
+            e in -400i32..=400,
+            point in 0usize..=20,
+        ) {
+            let m = m % 10u64.pow(digits);
+            let mut text = m.to_string();
+            if point < text.len() {
+                text.insert(point, '.');
+            }
+            same_real(&format!("{text}e{e}"))?;
+            same_real(&format!("-{text}"))?;
+        }
+
+        #[test]
+        fn reals_match_reference_near_halfway(m in (1u64 << 53)..u64::MAX, q in -30i32..=30) {
+            // Odd integers above 2^53 fall halfway between f64s; their
+            // neighbours just off it.
+            let odd = m | 1;
+            for w in [odd, odd - 1, odd.saturating_add(1)] {
+                same_real(&format!("{w}e{q}"))?;
+            }
+        }
+    }
+
+    proptest! {
+        /// The exact decimal text of the midpoint between two consecutive
+        /// f64s (too many digits: the fallback), and its 17- to 19-digit
+        /// truncations and the next ones up (Eisel-Lemire, just off the
+        /// halfway point).
+        #[test]
+        fn reals_match_reference_at_exact_midpoints(m in (1u64 << 52)..(1u64 << 53), e in -31i32..=74) {
+            let odd = u128::from(m) * 2 + 1;
+            // The midpoint is odd * 2^(e - 1).
+            let (digits, point) = if e >= 1 {
+                ((odd << (e - 1)).to_string(), 0)
+            } else {
+                let k = (1 - e).unsigned_abs();
+                ((odd * 5u128.pow(k)).to_string(), k as usize)
+            };
+            let text = if point == 0 {
+                digits.clone()
+            } else {
+                format!("{digits}e-{point}")
+            };
+            same_real(&text)?;
+            for keep in 17..=19usize.min(digits.len()) {
+                let (head, _) = digits.split_at(keep);
+                let exp = digits.len() - keep;
+                let up: u64 = head.parse::<u64>().unwrap_or(0) + 1;
+                same_real(&format!("{head}e{}", exp as i64 - point as i64))?;
+                same_real(&format!("{up}e{}", exp as i64 - point as i64))?;
+            }
+        }
     }
 }
 
