@@ -966,17 +966,39 @@ impl Lexer {
 ///
 /// With `out`, a string with escapes is unescaped into it as it is scanned
 /// (on `None` the caller truncates `out` back).
-#[inline]
+#[inline(always)]
 fn fast_string(
     chunk: &[u8],
+    i: usize,
+    lim: usize,
+    out: Option<&mut Vec<u8>>,
+) -> Option<(usize, bool)> {
+    // Most strings are one plain run up to the closing quote: that much is
+    // inlined into the callers, the rest is not.
+    let j = plain_run(chunk, i, lim);
+    if j < lim && chunk.get(j) == Some(&b'"') {
+        return Some((j + 1, false));
+    }
+    fast_string_rest(chunk, i, j, lim, out)
+}
+
+/// [`fast_string`] from `j`, the end of the first plain run of a string
+/// whose contents start at `run`.
+#[inline(never)]
+fn fast_string_rest(
+    chunk: &[u8],
+    mut run: usize,
     mut i: usize,
     lim: usize,
     mut out: Option<&mut Vec<u8>>,
 ) -> Option<(usize, bool)> {
     let mut escaped = false;
-    let mut run = i;
+    let mut first = true;
     loop {
-        i = plain_run(chunk, i, lim);
+        if !first {
+            i = plain_run(chunk, i, lim);
+        }
+        first = false;
         let b = *chunk.get(i).filter(|_| i < lim)?;
         match b {
             b'"' => {
@@ -1216,7 +1238,7 @@ fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
 }
 
 /// As [`fast_number`]; `in_object` also allows a `}` after the number.
-#[inline]
+#[inline(always)]
 fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
     let c = chunk.get(..lim)?;
     let mut i = p;
