@@ -832,7 +832,7 @@ impl Lexer {
                         _ => (NULL, CellKind::Null),
                     };
                     let q = p + word.len();
-                    (q <= lim && chunk.get(p..q) == Some(word)).then_some((kind, q))
+                    (q <= lim && literal_at(chunk, p, word)).then_some((kind, q))
                 }
                 _ => None,
             };
@@ -932,7 +932,7 @@ impl Lexer {
                                 _ => NULL,
                             };
                             let q = p + word.len();
-                            (q <= lim && chunk.get(p..q) == Some(word)).then_some(q)
+                            (q <= lim && literal_at(chunk, p, word)).then_some(q)
                         }
                         _ => None,
                     };
@@ -1219,7 +1219,7 @@ fn fast_nested(chunk: &[u8], p: usize, lim: usize, room: u32) -> Option<usize> {
                     _ => NULL,
                 };
                 let q = i + word.len();
-                if q > lim || chunk.get(i..q) != Some(word) {
+                if q > lim || !literal_at(chunk, i, word) {
                     return None;
                 }
                 q
@@ -1228,6 +1228,18 @@ fn fast_nested(chunk: &[u8], p: usize, lim: usize, room: u32) -> Option<usize> {
         };
         e = E::CommaOrEnd;
     }
+}
+
+/// Whether `chunk` holds `word` (`true`, `false` or `null`) at `p`: a
+/// four-byte compare (and one more byte for `false`) instead of a call to
+/// `memcmp`.
+#[inline(always)]
+fn literal_at(chunk: &[u8], p: usize, word: &[u8]) -> bool {
+    let (Some(have), Some(want)) = (chunk.get(p..p + 4), word.get(..4)) else {
+        return false;
+    };
+    let four = |s: &[u8]| <[u8; 4]>::try_from(s).map_or(0, u32::from_ne_bytes);
+    four(have) == four(want) && chunk.get(p + 4..p + word.len()) == word.get(4..)
 }
 
 /// End of a well-formed number starting at `p` that is followed, inside the
