@@ -1004,7 +1004,7 @@ fn fast_string_rest(
             b'"' => {
                 if escaped {
                     if let Some(o) = out.as_deref_mut() {
-                        o.extend_from_slice(chunk.get(run..i).unwrap_or(&[]));
+                        copy_run(o, chunk, run, i);
                     }
                 }
                 return Some((i + 1, escaped));
@@ -1012,7 +1012,7 @@ fn fast_string_rest(
             b'\\' => {
                 escaped = true;
                 if let Some(o) = out.as_deref_mut() {
-                    o.extend_from_slice(chunk.get(run..i).unwrap_or(&[]));
+                    copy_run(o, chunk, run, i);
                 }
                 let e = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
                 if let Some(c) = simple_escape(e) {
@@ -1063,6 +1063,23 @@ fn fast_string_rest(
             }
             _ => return None,
         }
+    }
+}
+
+/// Appends `chunk[a..b]` to `out`. Runs between escapes are short: one
+/// that fits in 16 bytes, with 16 bytes readable from `a`, is copied as a
+/// fixed-size block and trimmed, which compiles to two moves instead of a
+/// call to `memcpy`.
+#[inline(always)]
+fn copy_run(out: &mut Vec<u8>, chunk: &[u8], a: usize, b: usize) {
+    let n = b.saturating_sub(a);
+    match chunk.get(a..a + 16) {
+        Some(block) if n <= 16 => {
+            let keep = out.len() + n;
+            out.extend_from_slice(block);
+            out.truncate(keep);
+        }
+        _ => out.extend_from_slice(chunk.get(a..b).unwrap_or(&[])),
     }
 }
 
