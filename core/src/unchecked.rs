@@ -28,25 +28,43 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> usize {
         _mm_set1_epi8,
     };
     let lim = lim.min(bytes.len());
-    while i + 16 <= lim {
-        let Some(block) = bytes.get(i..i + 16) else {
-            break;
-        };
-        // SAFETY: `block` is 16 readable bytes (checked by `get` above);
-        // `_mm_loadu_si128` has no alignment requirement; SSE2 is enabled
-        // for this target (cfg above), so the intrinsics are available.
-        let mask = unsafe {
+    let special = |block: &[u8]| -> u32 {
+        debug_assert!(block.len() >= 16);
+        // SAFETY: callers pass blocks of 16 readable bytes (checked by `get`
+        // below); `_mm_loadu_si128` has no alignment requirement; SSE2 is
+        // enabled for this target (cfg above), so the intrinsics are
+        // available.
+        unsafe {
             let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
             let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
             let bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
             // Signed compare: flags bytes below 0x20 and every byte >= 0x80.
             let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, bslash), low))
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, bslash), low)) as u32
+        }
+    };
+    while i + 16 <= lim {
+        let Some(block) = bytes.get(i..i + 16) else {
+            break;
         };
+        let mask = special(block);
         if mask != 0 {
             return i + mask.trailing_zeros() as usize;
         }
         i += 16;
+    }
+    // Fewer than 16 bytes left: the last 16 before the limit, overlapping
+    // bytes already seen, whose bits are shifted out.
+    if i < lim {
+        if let Some(block) = lim.checked_sub(16).and_then(|a| bytes.get(a..lim)) {
+            let seen = i - (lim - 16);
+            let mask = special(block) >> seen;
+            return if mask != 0 {
+                i + mask.trailing_zeros() as usize
+            } else {
+                lim
+            };
+        }
     }
     i
 }
