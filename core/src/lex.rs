@@ -1406,6 +1406,31 @@ mod tests {
         (i < lim && matches!(c[i], b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')).then_some(i)
     }
 
+    /// The plain-run scanner stops exactly at the first special byte (or
+    /// the limit) from every start, for every limit, including the
+    /// overlapping last block before the limit.
+    #[test]
+    fn plain_run_is_exact_at_every_start_and_limit() {
+        for special in [b'"', b'\\', 0x1F, 0x80, 0xFF] {
+            for at in 0..40 {
+                let mut s = [b'a'; 40];
+                s[at] = special;
+                for lim in 0..=40 {
+                    for i in 0..=lim {
+                        let want = (i..lim)
+                            .find(|&k| STR_SPECIAL[s[k] as usize])
+                            .unwrap_or(lim);
+                        assert_eq!(
+                            plain_run(&s, i, lim),
+                            want,
+                            "{special:#x} at {at}, from {i} to {lim}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// The word-at-a-time scanners agree with byte-at-a-time definitions
     /// for every byte value at every position of a word.
     #[test]
