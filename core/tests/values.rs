@@ -365,3 +365,38 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Mantissas of up to 20 digits with exponents across the whole range
+    /// (Eisel-Lemire, subnormals, overflow, and the fallback beyond 19
+    /// digits) convert exactly as `f64::from_str` does.
+    #[test]
+    fn real_long_mantissas_match_std(
+        neg in any::<bool>(),
+        m in any::<u64>(),
+        digits in 1u32..=20,
+        point in 0usize..=21,
+        exp in -360i32..=330,
+    ) {
+        let mut s = String::new();
+        if neg {
+            s.push('-');
+        }
+        let mut text = if digits == 20 { format!("{m}{}", m % 10) } else { (m % 10u64.pow(digits)).to_string() };
+        if point < text.len() {
+            text.insert(point, '.');
+        }
+        s.push_str(&text);
+        s.push_str(&format!("e{exp}"));
+        let want: f64 = s.parse().unwrap();
+        for cell in [num(&s), st(&s)] {
+            match convert(ScalarType::Real, cell) {
+                Ok(Value::Real(got)) => prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", s),
+                Err(e) => prop_assert!(want.is_infinite() && e.kind() == ValueErrorKind::OutOfRange, "{} -> {:?}", s, e),
+                other => prop_assert!(false, "{} -> {:?}", s, other),
+            }
+        }
+    }
+}
