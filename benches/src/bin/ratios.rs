@@ -13,7 +13,7 @@
 //! `mixed,string_heavy,number_heavy,progressive`). Prints Markdown tables.
 //! Every iteration's counts are asserted, as in the criterion benches.
 
-use std::hint::black_box;
+use core::hint::black_box;
 use std::time::Instant;
 
 use kusto_frames_benches::inputs::{chunk_label, Input};
