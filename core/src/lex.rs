@@ -1104,7 +1104,10 @@ fn utf8_lead(b: u8) -> Option<(u8, u8, u8)> {
 /// sixteen bytes at a time where the target has SSE2, then eight, then one.
 #[inline]
 fn plain_run(chunk: &[u8], i: usize, lim: usize) -> usize {
-    let mut i = skip_plain(chunk, i, lim);
+    let mut i = match skip_plain(chunk, i, lim) {
+        Ok(end) => return end,
+        Err(i) => i,
+    };
     while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
         let mut word = [0u8; 8];
         word.copy_from_slice(w);
@@ -1120,9 +1123,11 @@ fn plain_run(chunk: &[u8], i: usize, lim: usize) -> usize {
     i
 }
 
-/// Skips plain string bytes sixteen at a time where the target has SSE2.
+/// Where the target has SSE2: the exact end of the plain run, sixteen bytes
+/// at a time (`Err(i)` only when fewer than 16 bytes lie before `lim`);
+/// elsewhere `Err(i)`, for the word-at-a-time loop.
 #[inline]
-fn skip_plain(chunk: &[u8], i: usize, lim: usize) -> usize {
+fn skip_plain(chunk: &[u8], i: usize, lim: usize) -> Result<usize, usize> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         crate::unchecked::find_special(chunk, i, lim)
@@ -1130,7 +1135,7 @@ fn skip_plain(chunk: &[u8], i: usize, lim: usize) -> usize {
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
         let _ = (chunk, lim);
-        i
+        Err(i)
     }
 }
 
@@ -1455,7 +1460,7 @@ mod tests {
                 let mut s = [b'a'; 24];
                 s[pos] = b;
                 let stop = if STR_SPECIAL[b as usize] { pos } else { 24 };
-                assert!(skip_plain(&s, 0, 24) <= stop, "skip, byte {b:#x} at {pos}");
+                assert!(skip_plain(&s, 0, 24).unwrap_or_else(|i| i) <= stop, "skip, byte {b:#x} at {pos}");
                 assert_eq!(
                     fast_string(&s, 0, 24, None).map(|r| r.0),
                     if b == b'"' { Some(pos + 1) } else { None },

@@ -16,13 +16,15 @@ pub(crate) fn str_from_validated(bytes: &[u8]) -> &str {
     unsafe { core::str::from_utf8_unchecked(bytes) }
 }
 
-/// Index of the first byte in `bytes[i..lim]` that ends a plain string run
-/// (`"`, `\`, a control character or a non-ASCII byte), or `lim`.
+/// `Ok`: index of the first byte in `bytes[i..lim]` that ends a plain
+/// string run (`"`, `\`, a control character or a non-ASCII byte), or
+/// `lim`. `Err(i)`: fewer than 16 bytes lie before `lim` in all, and none
+/// was looked at.
 /// SSE2 (part of every x86_64 target) sixteen bytes at a time; the portable
 /// path in [`crate::lex`] elsewhere.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
-pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> usize {
+pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> Result<usize, usize> {
     use core::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
         _mm_set1_epi8,
@@ -49,22 +51,25 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> usize {
         };
         let mask = special(block);
         if mask != 0 {
-            return i + mask.trailing_zeros() as usize;
+            return Ok(i + mask.trailing_zeros() as usize);
         }
         i += 16;
     }
+    if i >= lim {
+        return Ok(lim);
+    }
     // Fewer than 16 bytes left: the last 16 before the limit, overlapping
     // bytes already seen, whose bits are shifted out.
-    if i < lim {
-        if let Some(block) = lim.checked_sub(16).and_then(|a| bytes.get(a..lim)) {
+    match lim.checked_sub(16).and_then(|a| bytes.get(a..lim)) {
+        Some(block) => {
             let seen = i - (lim - 16);
             let mask = special(block) >> seen;
-            return if mask != 0 {
+            Ok(if mask != 0 {
                 i + mask.trailing_zeros() as usize
             } else {
                 lim
-            };
+            })
         }
+        None => Err(i),
     }
-    i
 }
