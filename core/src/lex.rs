@@ -1104,10 +1104,15 @@ fn utf8_lead(b: u8) -> Option<(u8, u8, u8)> {
 /// sixteen bytes at a time where the target has SSE2, then eight, then one.
 #[inline]
 fn plain_run(chunk: &[u8], i: usize, lim: usize) -> usize {
-    let mut i = match skip_plain(chunk, i, lim) {
-        Ok(end) => return end,
-        Err(i) => i,
-    };
+    match skip_plain(chunk, i, lim) {
+        Ok(end) => end,
+        Err(i) => plain_run_words(chunk, i, lim),
+    }
+}
+
+/// [`plain_run`] eight bytes at a time, then one: the portable path.
+#[inline]
+fn plain_run_words(chunk: &[u8], mut i: usize, lim: usize) -> usize {
     while let Some(w) = chunk.get(i..i + 8).filter(|_| i + 8 <= lim) {
         let mut word = [0u8; 8];
         word.copy_from_slice(w);
@@ -1430,6 +1435,11 @@ mod tests {
                             want,
                             "{special:#x} at {at}, from {i} to {lim}"
                         );
+                        assert_eq!(
+                            plain_run_words(&s, i, lim),
+                            want,
+                            "words: {special:#x} at {at}, from {i} to {lim}"
+                        );
                     }
                 }
             }
@@ -1460,7 +1470,10 @@ mod tests {
                 let mut s = [b'a'; 24];
                 s[pos] = b;
                 let stop = if STR_SPECIAL[b as usize] { pos } else { 24 };
-                assert!(skip_plain(&s, 0, 24).unwrap_or_else(|i| i) <= stop, "skip, byte {b:#x} at {pos}");
+                assert!(
+                    skip_plain(&s, 0, 24).unwrap_or_else(|i| i) <= stop,
+                    "skip, byte {b:#x} at {pos}"
+                );
                 assert_eq!(
                     fast_string(&s, 0, 24, None).map(|r| r.0),
                     if b == b'"' { Some(pos + 1) } else { None },
