@@ -799,43 +799,39 @@ impl Lexer {
                 break;
             }
             let mut unesc = None;
-            let end = match b {
-                b'"' => {
-                    let from = self.unesc.len();
-                    match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
-                        Some((q, escaped)) => {
-                            if escaped {
-                                unesc = Some((from, self.unesc.len()));
+            let end =
+                match b {
+                    b'"' => {
+                        let from = self.unesc.len();
+                        match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
+                            Some((q, escaped)) => {
+                                if escaped {
+                                    unesc = Some((from, self.unesc.len()));
+                                }
+                                Some((CellKind::String, q))
                             }
-                            Some((CellKind::String, q))
-                        }
-                        None => {
-                            self.unesc.truncate(from);
-                            None
+                            None => {
+                                self.unesc.truncate(from);
+                                None
+                            }
                         }
                     }
-                }
-                b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
-                b'{' | b'[' => {
-                    let room = self.max_depth.saturating_sub(self.depth);
-                    let kind = if b == b'{' {
-                        CellKind::Object
-                    } else {
-                        CellKind::Array
-                    };
-                    fast_nested(chunk, p, lim, room).map(|q| (kind, q))
-                }
-                b't' | b'f' | b'n' => {
-                    let (word, kind) = match b {
-                        b't' => (TRUE, CellKind::Bool),
-                        b'f' => (FALSE, CellKind::Bool),
-                        _ => (NULL, CellKind::Null),
-                    };
-                    let q = p + word.len();
-                    (q <= lim && literal_at(chunk, p, word)).then_some((kind, q))
-                }
-                _ => None,
-            };
+                    b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
+                    b'{' | b'[' => {
+                        let room = self.max_depth.saturating_sub(self.depth);
+                        let kind = if b == b'{' {
+                            CellKind::Object
+                        } else {
+                            CellKind::Array
+                        };
+                        fast_nested(chunk, p, lim, room).map(|q| (kind, q))
+                    }
+                    b't' | b'f' => literal_end(chunk.get(..lim).unwrap_or(&[]), p, b)
+                        .map(|q| (CellKind::Bool, q)),
+                    b'n' => literal_end(chunk.get(..lim).unwrap_or(&[]), p, b)
+                        .map(|q| (CellKind::Null, q)),
+                    _ => None,
+                };
             let Some((kind, q)) = end else {
                 break;
             };
@@ -925,15 +921,7 @@ impl Lexer {
                     let end = match b {
                         b'"' => fast_string(chunk, p + 1, lim, None).map(|(q, _)| q),
                         b'-' | b'0'..=b'9' => fast_number_in(chunk, p, lim, true),
-                        b't' | b'f' | b'n' => {
-                            let word = match b {
-                                b't' => TRUE,
-                                b'f' => FALSE,
-                                _ => NULL,
-                            };
-                            let q = p + word.len();
-                            (q <= lim && literal_at(chunk, p, word)).then_some(q)
-                        }
+                        b't' | b'f' | b'n' => literal_end(chunk.get(..lim)?, p, b),
                         _ => None,
                     };
                     let Some(q) = end else {
@@ -1227,25 +1215,26 @@ impl Nested<'_> {
         match *self.c.get(i)? {
             b'"' => Some(fast_string(self.c, i + 1, lim, None)?.0),
             b'-' | b'0'..=b'9' => fast_number_in(self.c, i, lim, true),
-            b't' => literal_at(self.c, i, TRUE).then_some(i + 4),
-            b'f' => literal_at(self.c, i, FALSE).then_some(i + 5),
-            b'n' => literal_at(self.c, i, NULL).then_some(i + 4),
+            b @ (b't' | b'f' | b'n') => literal_end(self.c, i, b),
             b'{' | b'[' => self.container(i, room - 1),
             _ => None,
         }
     }
 }
 
-/// Whether `chunk` holds `word` (`true`, `false` or `null`) at `p`: a
-/// four-byte compare (and one more byte for `false`) instead of a call to
-/// `memcmp`.
+/// End of the literal (`true`, `false` or `null`) whose first byte `first`
+/// is at `p` in `c` (the bytes inside the limit), or `None`: one four-byte
+/// compare (for `false`, of the four bytes after the `f`) instead of a call
+/// to `memcmp`.
 #[inline(always)]
-fn literal_at(chunk: &[u8], p: usize, word: &[u8]) -> bool {
-    let (Some(have), Some(want)) = (chunk.get(p..p + 4), word.get(..4)) else {
-        return false;
+fn literal_end(c: &[u8], p: usize, first: u8) -> Option<usize> {
+    let (at, rest) = match first {
+        b't' => (p, b"true"),
+        b'n' => (p, b"null"),
+        _ => (p + 1, b"alse"),
     };
-    let four = |s: &[u8]| <[u8; 4]>::try_from(s).map_or(0, u32::from_ne_bytes);
-    four(have) == four(want) && chunk.get(p + 4..p + word.len()) == word.get(4..)
+    let have = c.get(at..at + 4)?;
+    (<[u8; 4]>::try_from(have).ok()? == *rest).then_some(at + 4)
 }
 
 /// End of a well-formed number starting at `p` that is followed, inside the
