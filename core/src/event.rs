@@ -303,12 +303,17 @@ impl<'a> Row<'a> {
     /// Cell `i`.
     pub fn cell(&self, i: usize) -> Option<Cell<'a>> {
         let sp = self.cells.get(i)?;
-        let raw = str_from_validated(self.slice(sp.start, sp.end));
+        let bytes = self.slice(sp.start, sp.end);
+        let raw = str_from_validated(bytes);
         let text = match (sp.kind, sp.unesc) {
             (CellKind::String, Some((a, b))) => {
                 str_from_validated(self.unesc.get(a..b).unwrap_or(&[]))
             }
-            (CellKind::String, None) => raw.get(1..raw.len().saturating_sub(1)).unwrap_or(""),
+            // Inside the quotes of a validated string token: UTF-8 (the
+            // quotes are ASCII, so no character is split).
+            (CellKind::String, None) => {
+                str_from_validated(bytes.get(1..bytes.len().saturating_sub(1)).unwrap_or(&[]))
+            }
             _ => raw,
         };
         Some(Cell::new(sp.kind, raw, text))
