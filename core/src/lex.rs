@@ -1306,17 +1306,33 @@ fn digits(c: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Index of the first `\` in `src[i..]`, or `src.len()`: eight bytes at a
+/// time, then one.
+#[inline]
+fn find_backslash(src: &[u8], mut i: usize) -> usize {
+    while let Some(w) = src.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(w) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word) ^ (LO * u64::from(b'\\'));
+        let m = x.wrapping_sub(LO) & !x & HI;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while src.get(i).is_some_and(|&b| b != b'\\') {
+        i += 1;
+    }
+    i.min(src.len())
+}
+
 /// Unescapes the contents of a string the scanner validated.
 pub(crate) fn unescape_into(src: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < src.len() {
-        // Runs between escapes are short in escaped text: a plain loop
-        // beats a SIMD search's set-up cost here.
-        let run = src[i..]
-            .iter()
-            .position(|&b| b == b'\\')
-            .map_or(src.len(), |k| i + k);
-        out.extend_from_slice(&src[i..run]);
+        let run = find_backslash(src, i);
+        copy_run(out, src, i, run);
         i = run;
         if i >= src.len() {
             break;
