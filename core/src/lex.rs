@@ -804,13 +804,24 @@ impl Lexer {
                     b'"' => {
                         let from = self.unesc.len();
                         match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
-                            Some((q, escaped)) => {
+                            Ok((q, escaped)) => {
                                 if escaped {
                                     unesc = Some((from, self.unesc.len()));
                                 }
                                 Some((CellKind::String, q))
                             }
-                            None => {
+                            Err(StrStop::Cut { escaped }) if lim == chunk.len() => {
+                                // The chunk ends inside this string, cleanly:
+                                // the token path goes on from here, without
+                                // scanning these bytes again.
+                                self.unesc.truncate(from);
+                                self.expect = expect;
+                                self.begin_token(p, TState::Str(Str::Normal), false);
+                                self.escaped = escaped;
+                                *pos = lim;
+                                return None;
+                            }
+                            Err(_) => {
                                 self.unesc.truncate(from);
                                 None
                             }
@@ -911,7 +922,7 @@ impl Lexer {
                     p += 1;
                 }
                 (Expect::Key | Expect::KeyOrEnd, b'"') => {
-                    let Some((q, _)) = fast_string(chunk, p + 1, lim, None) else {
+                    let Ok((q, _)) = fast_string(chunk, p + 1, lim, None) else {
                         break None;
                     };
                     self.expect = Expect::Colon;
@@ -919,7 +930,7 @@ impl Lexer {
                 }
                 (Expect::Value | Expect::ValueOrEnd, _) => {
                     let end = match b {
-                        b'"' => fast_string(chunk, p + 1, lim, None).map(|(q, _)| q),
+                        b'"' => fast_string(chunk, p + 1, lim, None).ok().map(|(q, _)| q),
                         b'-' | b'0'..=b'9' => fast_number_in(chunk, p, lim, true),
                         b't' | b'f' | b'n' => literal_end(chunk.get(..lim)?, p, b),
                         _ => None,
@@ -948,24 +959,34 @@ impl Lexer {
     }
 }
 
+/// Why [`fast_string`] stopped short of a string's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StrStop {
+    /// The limit came first, right after a whole character or escape (no
+    /// escape or UTF-8 sequence is cut); `escaped`: one was seen.
+    Cut { escaped: bool },
+    /// Anything else: an error, or a cut escape or character.
+    Bad,
+}
+
 /// End (after the closing quote) of a valid string whose contents start at
-/// `i` and end inside the limit, and whether it has escapes; `None` for
-/// anything else (an error, or a string cut by the limit).
+/// `i` and end inside the limit, and whether it has escapes; otherwise why
+/// not (see [`StrStop`]).
 ///
 /// With `out`, a string with escapes is unescaped into it as it is scanned
-/// (on `None` the caller truncates `out` back).
+/// (on `Err` the caller truncates `out` back).
 #[inline(always)]
 fn fast_string(
     chunk: &[u8],
     i: usize,
     lim: usize,
     out: Option<&mut Vec<u8>>,
-) -> Option<(usize, bool)> {
+) -> Result<(usize, bool), StrStop> {
     // Most strings are one plain run up to the closing quote: that much is
     // inlined into the callers, the rest is not.
     let j = plain_run(chunk, i, lim);
     if j < lim && chunk.get(j) == Some(&b'"') {
-        return Some((j + 1, false));
+        return Ok((j + 1, false));
     }
     fast_string_rest(chunk, i, j, lim, out)
 }
@@ -979,7 +1000,7 @@ fn fast_string_rest(
     mut i: usize,
     lim: usize,
     mut out: Option<&mut Vec<u8>>,
-) -> Option<(usize, bool)> {
+) -> Result<(usize, bool), StrStop> {
     let mut escaped = false;
     let mut first = true;
     loop {
@@ -987,7 +1008,10 @@ fn fast_string_rest(
             i = plain_run(chunk, i, lim);
         }
         first = false;
-        let b = *chunk.get(i).filter(|_| i < lim)?;
+        let Some(&b) = chunk.get(i).filter(|_| i < lim) else {
+            // Only whole characters and escapes lie before `i`.
+            return Err(StrStop::Cut { escaped });
+        };
         match b {
             b'"' => {
                 if escaped {
@@ -995,33 +1019,36 @@ fn fast_string_rest(
                         copy_run(o, chunk, run, i);
                     }
                 }
-                return Some((i + 1, escaped));
+                return Ok((i + 1, escaped));
             }
             b'\\' => {
                 escaped = true;
                 if let Some(o) = out.as_deref_mut() {
                     copy_run(o, chunk, run, i);
                 }
-                let e = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
+                let e = *chunk
+                    .get(i + 1)
+                    .filter(|_| i + 1 < lim)
+                    .ok_or(StrStop::Bad)?;
                 if let Some(c) = simple_escape(e) {
                     if let Some(o) = out.as_deref_mut() {
                         o.push(c);
                     }
                     i += 2;
                 } else if e == b'u' {
-                    let hi = hex4_checked(chunk, i + 2, lim)?;
+                    let hi = hex4_checked(chunk, i + 2, lim).ok_or(StrStop::Bad)?;
                     i += 6;
                     let mut cp = hi;
                     if (0xDC00..=0xDFFF).contains(&hi) {
-                        return None;
+                        return Err(StrStop::Bad);
                     }
                     if (0xD800..=0xDBFF).contains(&hi) {
                         if chunk.get(i..i + 2).filter(|_| i + 2 <= lim) != Some(b"\\u") {
-                            return None;
+                            return Err(StrStop::Bad);
                         }
-                        let lo = hex4_checked(chunk, i + 2, lim)?;
+                        let lo = hex4_checked(chunk, i + 2, lim).ok_or(StrStop::Bad)?;
                         if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return None;
+                            return Err(StrStop::Bad);
                         }
                         i += 6;
                         cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
@@ -1030,26 +1057,32 @@ fn fast_string_rest(
                         push_code_point(o, cp);
                     }
                 } else {
-                    return None;
+                    return Err(StrStop::Bad);
                 }
                 run = i;
             }
             0x80.. => {
-                let (need, lo, hi) = utf8_lead(b)?;
+                let (need, lo, hi) = utf8_lead(b).ok_or(StrStop::Bad)?;
                 let need = usize::from(need);
-                let c1 = *chunk.get(i + 1).filter(|_| i + 1 < lim)?;
+                let c1 = *chunk
+                    .get(i + 1)
+                    .filter(|_| i + 1 < lim)
+                    .ok_or(StrStop::Bad)?;
                 if c1 < lo || c1 > hi {
-                    return None;
+                    return Err(StrStop::Bad);
                 }
                 for k in 2..=need {
-                    let c = *chunk.get(i + k).filter(|_| i + k < lim)?;
+                    let c = *chunk
+                        .get(i + k)
+                        .filter(|_| i + k < lim)
+                        .ok_or(StrStop::Bad)?;
                     if !(0x80..=0xBF).contains(&c) {
-                        return None;
+                        return Err(StrStop::Bad);
                     }
                 }
                 i += need + 1;
             }
-            _ => return None,
+            _ => return Err(StrStop::Bad),
         }
     }
 }
@@ -1193,7 +1226,7 @@ impl Nested<'_> {
                 if *self.c.get(i)? != b'"' {
                     return None;
                 }
-                i = self.ws(fast_string(self.c, i + 1, self.c.len(), None)?.0);
+                i = self.ws(fast_string(self.c, i + 1, self.c.len(), None).ok()?.0);
                 if *self.c.get(i)? != b':' {
                     return None;
                 }
@@ -1213,7 +1246,7 @@ impl Nested<'_> {
     fn value(&self, i: usize, room: u32) -> Option<usize> {
         let lim = self.c.len();
         match *self.c.get(i)? {
-            b'"' => Some(fast_string(self.c, i + 1, lim, None)?.0),
+            b'"' => Some(fast_string(self.c, i + 1, lim, None).ok()?.0),
             b'-' | b'0'..=b'9' => fast_number_in(self.c, i, lim, true),
             b @ (b't' | b'f' | b'n') => literal_end(self.c, i, b),
             b'{' | b'[' => self.container(i, room - 1),
@@ -1480,7 +1513,7 @@ mod tests {
                     "skip, byte {b:#x} at {pos}"
                 );
                 assert_eq!(
-                    fast_string(&s, 0, 24, None).map(|r| r.0),
+                    fast_string(&s, 0, 24, None).ok().map(|r| r.0),
                     if b == b'"' { Some(pos + 1) } else { None },
                     "string, byte {b:#x} at {pos}"
                 );
