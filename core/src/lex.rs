@@ -1391,18 +1391,27 @@ pub(crate) fn unescape_into(src: &[u8], out: &mut Vec<u8>) {
 
 /// The byte a one-character escape (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`)
 /// stands for; `None` for any other character after a backslash.
-#[inline]
+#[inline(always)]
 fn simple_escape(e: u8) -> Option<u8> {
-    match e {
-        b'"' | b'\\' | b'/' => Some(e),
-        b'b' => Some(0x08),
-        b'f' => Some(0x0C),
-        b'n' => Some(b'\n'),
-        b'r' => Some(b'\r'),
-        b't' => Some(b'\t'),
-        _ => None,
+    match SIMPLE_ESCAPES[e as usize] {
+        0 => None,
+        c => Some(c),
     }
 }
+
+/// [`simple_escape`] as a table (0: not a one-character escape).
+const SIMPLE_ESCAPES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0C;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t
+};
 
 /// Appends the UTF-8 encoding of code point `cp` (U+FFFD if it is none).
 fn push_code_point(out: &mut Vec<u8>, cp: u32) {
