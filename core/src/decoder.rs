@@ -469,6 +469,17 @@ impl Decoder {
         })
     }
 
+    /// A row's `[` at chunk index `p` was consumed.
+    fn begin_row(&mut self, p: usize) {
+        self.lexer
+            .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
+        self.lexer.want_unesc = true;
+        self.capture_abs = self.lexer.base + p as u64;
+        self.cells.clear();
+        self.depth = 0;
+        self.pos = Pos::Row;
+    }
+
     fn begin_capture(&mut self, t: &Token, pos: Pos) {
         let p = (t.abs - self.lexer.base) as usize;
         self.lexer
@@ -673,16 +684,7 @@ impl Decoder {
                 self.pos = Pos::ColumnKey;
             }
             Pos::Rows => match t.kind {
-                K::BeginArr => {
-                    let p = (t.abs - self.lexer.base) as usize;
-                    self.lexer
-                        .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
-                    self.lexer.want_unesc = true;
-                    self.capture_abs = t.abs;
-                    self.cells.clear();
-                    self.depth = 0;
-                    self.pos = Pos::Row;
-                }
+                K::BeginArr => self.begin_row((t.abs - self.lexer.base) as usize),
                 K::BeginObj => self.begin_capture(&t, Pos::RowError),
                 K::EndArr => self.pos = Pos::FrameKey,
                 _ => return Err(Self::unexpected(&t)),
@@ -1191,6 +1193,11 @@ impl Feed<'_, '_> {
                     return Ok(None);
                 }
                 let dec = &mut *self.dec;
+                if dec.pos == Pos::Rows && dec.lexer.between_tokens() {
+                    if let Some(p) = dec.lexer.fast_next_row(self.chunk, &mut self.pos) {
+                        dec.begin_row(p);
+                    }
+                }
                 if dec.pos == Pos::Row && dec.depth == 0 && dec.lexer.between_tokens() {
                     let max = dec.cfg.max_columns;
                     if let Some(end) =

@@ -860,6 +860,37 @@ impl Lexer {
         None
     }
 
+    /// Between rows (after a row of a `Rows` array): consumes `,` and the
+    /// next row's `[` when both are here, returning the chunk index of the
+    /// `[`; otherwise consumes nothing (the token path takes over, errors
+    /// included).
+    pub(crate) fn fast_next_row(&mut self, chunk: &[u8], pos: &mut usize) -> Option<usize> {
+        if self.expect != Expect::CommaOrEnd || self.depth >= self.max_depth || self.top_is_obj() {
+            return None;
+        }
+        let lim = self.limit(chunk.len());
+        let c = chunk.get(..lim)?;
+        let ws = |mut p: usize| {
+            while c.get(p).is_some_and(|&b| b <= b' ' && is_ws(b)) {
+                p += 1;
+            }
+            p
+        };
+        let comma = ws(*pos);
+        if c.get(comma) != Some(&b',') {
+            return None;
+        }
+        let open = ws(comma + 1);
+        if c.get(open) != Some(&b'[') {
+            return None;
+        }
+        // Cannot fail: the depth limit was checked above.
+        let _ = self.push(false, open);
+        self.expect = Expect::ValueOrEnd;
+        *pos = open + 1;
+        Some(open)
+    }
+
     /// Fast path inside a nested row cell (an object or array whose first
     /// bytes came token by token, typically because a chunk cut it), with no
     /// token in progress: consumes whole clean tokens with the lexer's own
