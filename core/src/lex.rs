@@ -128,6 +128,16 @@ fn special_mask(w: u64) -> u64 {
     (has_zero(quote) | has_zero(bslash) | ctrl | w) & HI
 }
 
+/// End of the run of whitespace at `p` in `c` (the bytes inside the limit).
+/// The first test fails at once on any byte above a space.
+#[inline(always)]
+fn skip_ws(c: &[u8], mut p: usize) -> usize {
+    while c.get(p).is_some_and(|&b| b <= b' ' && is_ws(b)) {
+        p += 1;
+    }
+    p
+}
+
 #[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -764,18 +774,14 @@ impl Lexer {
         let lim = self.limit(chunk.len());
         // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
         let off = self.spill.len().wrapping_sub(self.cap_chunk_start);
-        let skip_ws = |mut p: usize| {
-            while p < lim && chunk[p] <= b' ' && is_ws(chunk[p]) {
-                p += 1;
-            }
-            p
-        };
+        // The bytes inside the limit.
+        let c = chunk.get(..lim).unwrap_or(&[]);
         let mut p = *pos;
         let mut expect = self.expect;
         loop {
             if expect == Expect::CommaOrEnd {
-                p = skip_ws(p);
-                match chunk.get(p).filter(|_| p < lim) {
+                p = skip_ws(c, p);
+                match c.get(p) {
                     Some(b',') => {
                         expect = Expect::Value;
                         p += 1;
@@ -787,8 +793,8 @@ impl Lexer {
                     _ => break,
                 }
             }
-            p = skip_ws(p);
-            let Some(&b) = chunk.get(p).filter(|_| p < lim) else {
+            p = skip_ws(c, p);
+            let Some(&b) = c.get(p) else {
                 break;
             };
             if b == b']' && expect == Expect::ValueOrEnd {
@@ -799,50 +805,53 @@ impl Lexer {
                 break;
             }
             let mut unesc = None;
-            let end =
-                match b {
-                    b'"' => {
-                        let from = self.unesc.len();
-                        match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
-                            Ok((q, escaped)) => {
-                                if escaped {
-                                    unesc = Some((from, self.unesc.len()));
-                                }
-                                Some((CellKind::String, q))
+            let end = match b {
+                b'"' => {
+                    let from = self.unesc.len();
+                    match fast_string(chunk, p + 1, lim, Some(&mut self.unesc)) {
+                        Ok((q, escaped)) => {
+                            if escaped {
+                                unesc = Some((from, self.unesc.len()));
                             }
-                            Err(StrStop::Cut { escaped }) if lim == chunk.len() => {
-                                // The chunk ends inside this string, cleanly:
-                                // the token path goes on from here, without
-                                // scanning these bytes again.
-                                self.unesc.truncate(from);
-                                self.expect = expect;
-                                self.begin_token(p, TState::Str(Str::Normal), false);
-                                self.escaped = escaped;
-                                *pos = lim;
-                                return None;
-                            }
-                            Err(_) => {
-                                self.unesc.truncate(from);
-                                None
-                            }
+                            Some((CellKind::String, q))
+                        }
+                        Err(StrStop::Cut { escaped }) if lim == chunk.len() => {
+                            // The chunk ends inside this string, cleanly:
+                            // the token path goes on from here, without
+                            // scanning these bytes again.
+                            self.unesc.truncate(from);
+                            self.expect = expect;
+                            self.begin_token(p, TState::Str(Str::Normal), false);
+                            self.escaped = escaped;
+                            *pos = lim;
+                            return None;
+                        }
+                        Err(_) => {
+                            self.unesc.truncate(from);
+                            None
                         }
                     }
-                    b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
-                    b'{' | b'[' => {
-                        let room = self.max_depth.saturating_sub(self.depth);
-                        let kind = if b == b'{' {
-                            CellKind::Object
-                        } else {
-                            CellKind::Array
-                        };
-                        fast_nested(chunk, p, lim, room).map(|q| (kind, q))
-                    }
-                    b't' | b'f' => literal_end(chunk.get(..lim).unwrap_or(&[]), p, b)
-                        .map(|q| (CellKind::Bool, q)),
-                    b'n' => literal_end(chunk.get(..lim).unwrap_or(&[]), p, b)
-                        .map(|q| (CellKind::Null, q)),
-                    _ => None,
-                };
+                }
+                b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
+                b'{' | b'[' => {
+                    let room = self.max_depth.saturating_sub(self.depth);
+                    let kind = if b == b'{' {
+                        CellKind::Object
+                    } else {
+                        CellKind::Array
+                    };
+                    fast_nested(chunk, p, lim, room).map(|q| (kind, q))
+                }
+                b't' | b'f' | b'n' => {
+                    let kind = if b == b'n' {
+                        CellKind::Null
+                    } else {
+                        CellKind::Bool
+                    };
+                    literal_end(c, p, b).map(|q| (kind, q))
+                }
+                _ => None,
+            };
             let Some((kind, q)) = end else {
                 break;
             };
@@ -870,17 +879,11 @@ impl Lexer {
         }
         let lim = self.limit(chunk.len());
         let c = chunk.get(..lim)?;
-        let ws = |mut p: usize| {
-            while c.get(p).is_some_and(|&b| b <= b' ' && is_ws(b)) {
-                p += 1;
-            }
-            p
-        };
-        let comma = ws(*pos);
+        let comma = skip_ws(c, *pos);
         if c.get(comma) != Some(&b',') {
             return None;
         }
-        let open = ws(comma + 1);
+        let open = skip_ws(c, comma + 1);
         if c.get(open) != Some(&b'[') {
             return None;
         }
@@ -905,12 +908,11 @@ impl Lexer {
         floor: u32,
     ) -> Option<usize> {
         let lim = self.limit(chunk.len());
+        let c = chunk.get(..lim).unwrap_or(&[]);
         let mut p = *pos;
         let r = loop {
-            while p < lim && is_ws(chunk[p]) {
-                p += 1;
-            }
-            let Some(&b) = chunk.get(p).filter(|_| p < lim) else {
+            p = skip_ws(c, p);
+            let Some(&b) = c.get(p) else {
                 break None;
             };
             match (self.expect, b) {
@@ -953,20 +955,14 @@ impl Lexer {
                     p += 1;
                 }
                 (Expect::Key | Expect::KeyOrEnd, b'"') => {
-                    let Ok((q, _)) = fast_string(chunk, p + 1, lim, None) else {
+                    let Ok((q, _)) = fast_string(c, p + 1, lim, None) else {
                         break None;
                     };
                     self.expect = Expect::Colon;
                     p = q;
                 }
                 (Expect::Value | Expect::ValueOrEnd, _) => {
-                    let end = match b {
-                        b'"' => fast_string(chunk, p + 1, lim, None).ok().map(|(q, _)| q),
-                        b'-' | b'0'..=b'9' => fast_number_in(chunk, p, lim, true),
-                        b't' | b'f' | b'n' => literal_end(chunk.get(..lim)?, p, b),
-                        _ => None,
-                    };
-                    let Some(q) = end else {
+                    let Some(q) = scalar_end(c, p, b) else {
                         break None;
                     };
                     self.after_value();
@@ -1033,12 +1029,9 @@ fn fast_string_rest(
     mut out: Option<&mut Vec<u8>>,
 ) -> Result<(usize, bool), StrStop> {
     let mut escaped = false;
-    let mut first = true;
+    // `i` ends a plain run; each escape or character handled below is
+    // followed by the next run.
     loop {
-        if !first {
-            i = plain_run(chunk, i, lim);
-        }
-        first = false;
         let Some(&b) = chunk.get(i).filter(|_| i < lim) else {
             // Only whole characters and escapes lie before `i`.
             return Err(StrStop::Cut { escaped });
@@ -1115,6 +1108,7 @@ fn fast_string_rest(
             }
             _ => return Err(StrStop::Bad),
         }
+        i = plain_run(chunk, i, lim);
     }
 }
 
@@ -1234,11 +1228,8 @@ struct Nested<'c> {
 
 impl Nested<'_> {
     #[inline(always)]
-    fn ws(&self, mut i: usize) -> usize {
-        while self.c.get(i).is_some_and(|&b| b <= b' ' && is_ws(b)) {
-            i += 1;
-        }
-        i
+    fn ws(&self, i: usize) -> usize {
+        skip_ws(self.c, i)
     }
 
     /// An object or array at `i` (its `{` or `[`).
@@ -1275,14 +1266,23 @@ impl Nested<'_> {
     /// A value at `i` inside a container with `room` levels left.
     #[inline(always)]
     fn value(&self, i: usize, room: u32) -> Option<usize> {
-        let lim = self.c.len();
         match *self.c.get(i)? {
-            b'"' => Some(fast_string(self.c, i + 1, lim, None).ok()?.0),
-            b'-' | b'0'..=b'9' => fast_number_in(self.c, i, lim, true),
-            b @ (b't' | b'f' | b'n') => literal_end(self.c, i, b),
             b'{' | b'[' => self.container(i, room - 1),
-            _ => None,
+            b => scalar_end(self.c, i, b),
         }
+    }
+}
+
+/// End of a clean scalar (string, number, literal) whose first byte `b` is
+/// at `p` in `c` (the bytes inside the limit), as a value inside a nested
+/// cell (so `}` may follow a number); `None` for anything else.
+#[inline(always)]
+fn scalar_end(c: &[u8], p: usize, b: u8) -> Option<usize> {
+    match b {
+        b'"' => Some(fast_string(c, p + 1, c.len(), None).ok()?.0),
+        b'-' | b'0'..=b'9' => fast_number_in(c, p, c.len(), true),
+        b't' | b'f' | b'n' => literal_end(c, p, b),
+        _ => None,
     }
 }
 
