@@ -787,19 +787,32 @@ impl Decoder {
                 t.abs,
             )?;
         } else if self.nest(t.kind) {
-            self.lexer.settle(chunk, self.cell_start, q);
-            self.lexer.want_unesc = true;
-            self.push_cell(
-                CellSpan {
-                    start: self.cell_start,
-                    end: t.end,
-                    kind: self.cell_kind,
-                    unesc: None,
-                },
-                t.abs,
-            )?;
+            self.close_nested_cell(chunk, q, t.end, t.abs)?;
         }
         Ok(None)
+    }
+
+    /// A nested row cell's closing bracket (at absolute offset `abs`, its
+    /// logical end `end`, chunk index `q` just past it) was consumed: the
+    /// cell is made contiguous and pushed.
+    fn close_nested_cell(
+        &mut self,
+        chunk: &[u8],
+        q: usize,
+        end: usize,
+        abs: u64,
+    ) -> Result<(), Error> {
+        self.lexer.settle(chunk, self.cell_start, q);
+        self.lexer.want_unesc = true;
+        self.push_cell(
+            CellSpan {
+                start: self.cell_start,
+                end,
+                kind: self.cell_kind,
+                unesc: None,
+            },
+            abs,
+        )
     }
 
     /// The rest of a nested row cell on the lexer's fast path (see
@@ -810,18 +823,8 @@ impl Decoder {
         let closed = self.lexer.fast_nested_rest(chunk, pos, floor);
         self.depth = self.lexer.depth() - floor;
         if let Some(end) = closed {
-            self.lexer.settle(chunk, self.cell_start, *pos);
-            self.lexer.want_unesc = true;
             let abs = self.lexer.base + *pos as u64 - 1;
-            self.push_cell(
-                CellSpan {
-                    start: self.cell_start,
-                    end,
-                    kind: self.cell_kind,
-                    unesc: None,
-                },
-                abs,
-            )?;
+            self.close_nested_cell(chunk, *pos, end, abs)?;
             return Ok(true);
         }
         Ok(false)
