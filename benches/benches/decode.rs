@@ -29,7 +29,7 @@ use core::time::Duration;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use kusto_frames_benches::inputs::{bench_bytes, chunk_label, Input, CHUNKS};
 use kusto_frames_benches::ours::{self, Tier};
-use kusto_frames_benches::peers::{self, Outcome, Peer, SimdState};
+use kusto_frames_benches::peers::{self, Peer, SimdState};
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|s| !s.trim().is_empty())
@@ -108,12 +108,7 @@ fn main() {
                 g.bench_function(id, |b| {
                     b.iter(|| {
                         let o = peers::run(peer, black_box(&body), chunk, &mut simd);
-                        match o {
-                            Outcome::Walk(v) => assert_eq!(v.counts(), reference),
-                            Outcome::Typed(t) => {
-                                assert_eq!((t.rows, t.cells), (summary.rows, summary.cells))
-                            }
-                        }
+                        o.assert_complete(reference, &summary, peer.name());
                         o
                     })
                 });

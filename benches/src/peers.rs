@@ -11,6 +11,8 @@
 use std::borrow::Cow;
 use std::io::{self, Read};
 
+use kusto_frames_gen::Summary;
+
 use crate::mix;
 
 /// What a walk over the whole JSON text saw.
@@ -644,6 +646,21 @@ pub enum Outcome {
     Walk(Visit),
     /// Typed frames.
     Typed(TypedCount),
+}
+
+impl Outcome {
+    /// Panics unless the run saw everything: a walk, as many values and keys
+    /// as the `reference` walk; typed frames, the generator's rows and cells.
+    /// `what` names the run in the message.
+    #[track_caller]
+    pub fn assert_complete(&self, reference: (u64, u64), summary: &Summary, what: &str) {
+        match self {
+            Outcome::Walk(v) => assert_eq!(v.counts(), reference, "{what}"),
+            Outcome::Typed(t) => {
+                assert_eq!((t.rows, t.cells), (summary.rows, summary.cells), "{what}")
+            }
+        }
+    }
 }
 
 /// Runs `peer` over `body`, fed in chunks of `chunk` bytes (`usize::MAX`:

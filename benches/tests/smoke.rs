@@ -4,7 +4,7 @@
 
 use kusto_frames_benches::inputs::{Input, CHUNKS};
 use kusto_frames_benches::ours::{self, Tier};
-use kusto_frames_benches::peers::{self, Outcome, Peer, SimdState};
+use kusto_frames_benches::peers::{self, Peer, SimdState};
 
 #[test]
 fn every_bench_does_the_same_work() {
@@ -38,18 +38,11 @@ fn every_bench_does_the_same_work() {
                 &[usize::MAX]
             };
             for &chunk in chunks {
-                match peers::run(peer, &body, chunk, &mut simd) {
-                    Outcome::Walk(v) => assert_eq!(
-                        v.counts(),
-                        reference,
-                        "{} {} chunk {chunk}",
-                        input.name(),
-                        peer.name()
-                    ),
-                    Outcome::Typed(c) => {
-                        assert_eq!((c.rows, c.cells), (summary.rows, summary.cells))
-                    }
-                }
+                peers::run(peer, &body, chunk, &mut simd).assert_complete(
+                    reference,
+                    &summary,
+                    &format!("{} {} chunk {chunk}", input.name(), peer.name()),
+                );
             }
         }
     }

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use kusto_frames_benches::inputs::{chunk_label, Input};
 use kusto_frames_benches::ours::{self, Tier};
-use kusto_frames_benches::peers::{self, Outcome, Peer, SimdState};
+use kusto_frames_benches::peers::{self, Peer, SimdState};
 
 /// One thing timed each round.
 #[derive(Clone, Copy)]
@@ -85,14 +85,8 @@ fn main() {
                         let tally = ours::decode(black_box(&body), chunk, tier);
                         assert_eq!((tally.rows, tally.cells), (summary.rows, summary.cells));
                     }
-                    Contender::Peer(p) => {
-                        match peers::run(p, black_box(&body), usize::MAX, &mut simd) {
-                            Outcome::Walk(v) => assert_eq!(v.counts(), reference),
-                            Outcome::Typed(t) => {
-                                assert_eq!((t.rows, t.cells), (summary.rows, summary.cells))
-                            }
-                        }
-                    }
+                    Contender::Peer(p) => peers::run(p, black_box(&body), usize::MAX, &mut simd)
+                        .assert_complete(reference, &summary, p.name()),
                 }
                 secs[c].push(t.elapsed().as_secs_f64());
             }
