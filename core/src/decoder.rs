@@ -1269,19 +1269,7 @@ mod tests {
 
     fn run(cfg: &DecoderConfig, body: &[u8], chunk: usize) -> (Vec<OwnedEvent>, Result<(), Error>) {
         let mut dec = Decoder::with_config(cfg.clone());
-        let mut events = Vec::new();
-        for c in body.chunks(chunk.max(1)) {
-            let mut feed = dec.feed(c);
-            loop {
-                match feed.next_event() {
-                    Ok(Some(ev)) => events.push(ev.to_owned()),
-                    Ok(None) => break,
-                    Err(e) => return (events, Err(e)),
-                }
-            }
-        }
-        let r = dec.finish();
-        (events, r)
+        crate::owned::decode_chunks_with(&mut dec, body.chunks(chunk.max(1)))
     }
 
     /// Decodes whole and in 1- and 3-byte chunks; all must agree.

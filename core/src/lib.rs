@@ -64,5 +64,6 @@ pub use event::{
     Row, RowError, TableCompletion, TableInfo, TableKind, TableProgress,
 };
 pub use owned::{
-    decode_chunks, decode_slice, OwnedCell, OwnedEvent, OwnedFragment, OwnedRow, OwnedTable,
+    decode_chunks, decode_chunks_with, decode_slice, OwnedCell, OwnedEvent, OwnedFragment,
+    OwnedRow, OwnedTable,
 };

@@ -198,7 +198,19 @@ pub fn decode_chunks<'a, I>(chunks: I) -> (Vec<OwnedEvent>, Result<(), Error>)
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
-    let mut dec = Decoder::new();
+    decode_chunks_with(&mut Decoder::new(), chunks)
+}
+
+/// [`decode_chunks`] with a decoder of your own (configured limits, say),
+/// which can be asked afterwards for its [`Decoder::offset`] or
+/// [`Decoder::format`].
+pub fn decode_chunks_with<'a, I>(
+    dec: &mut Decoder,
+    chunks: I,
+) -> (Vec<OwnedEvent>, Result<(), Error>)
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
     let mut events = Vec::new();
     for chunk in chunks {
         let mut feed = dec.feed(chunk);

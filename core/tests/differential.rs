@@ -19,7 +19,7 @@ use common::{
     corpus_files, decode_normalized, file_name, first_difference, is_fail_case, is_lexical, oracle,
     peer_dir, split_at,
 };
-use kusto_frames::{decode_chunks, Decoder, Error, ErrorKind, OwnedEvent};
+use kusto_frames::{decode_chunks, decode_chunks_with, Decoder, Error, ErrorKind, OwnedEvent};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
@@ -212,19 +212,7 @@ fn limit_errors_do_not_depend_on_chunking() {
     use kusto_frames::DecoderConfig;
     fn run(cfg: &DecoderConfig, chunks: &[&[u8]]) -> (Vec<OwnedEvent>, Result<(), Error>) {
         let mut dec = Decoder::with_config(cfg.clone());
-        let mut out = Vec::new();
-        for c in chunks {
-            let mut feed = dec.feed(c);
-            loop {
-                match feed.next_event() {
-                    Ok(Some(e)) => out.push(e.to_owned()),
-                    Ok(None) => break,
-                    Err(e) => return (out, Err(e)),
-                }
-            }
-        }
-        let r = dec.finish();
-        (out, r)
+        decode_chunks_with(&mut dec, chunks.iter().copied())
     }
     let mut kinds = std::collections::BTreeSet::new();
     let mut failures = Vec::new();

@@ -18,8 +18,8 @@ use std::ops::ControlFlow;
 
 use kusto_frames::value::{convert, DateTime, Decimal, Dynamic, Guid, ScalarType, TimeSpan, Value};
 use kusto_frames::{
-    decode_chunks, decode_slice, Cell, CellKind, Decoder, DecoderConfig, Error, ErrorKind, Format,
-    OwnedCell, OwnedEvent,
+    decode_chunks, decode_chunks_with, decode_slice, Cell, CellKind, Decoder, DecoderConfig, Error,
+    ErrorKind, Format, OwnedCell, OwnedEvent,
 };
 use kusto_frames_io::{EventReader, ReadError};
 use serde::de::IgnoredAny;
@@ -579,20 +579,9 @@ where
     I: IntoIterator<Item = &'a [u8]>,
 {
     let mut dec = Decoder::with_config(cfg);
-    let mut events = Vec::new();
     let mut fed = 0u64;
-    for chunk in chunks {
-        fed += chunk.len() as u64;
-        let mut feed = dec.feed(chunk);
-        loop {
-            match feed.next_event() {
-                Ok(Some(ev)) => events.push(ev.to_owned()),
-                Ok(None) => break,
-                Err(e) => return (events, Err(e)),
-            }
-        }
-    }
-    let r = dec.finish();
+    let counted = chunks.into_iter().inspect(|c| fed += c.len() as u64);
+    let (events, r) = decode_chunks_with(&mut dec, counted);
     if r.is_ok() {
         assert_eq!(dec.offset(), fed, "Decoder::offset() after a clean finish");
         assert!(
