@@ -12,10 +12,10 @@ use core::fmt::Write as _;
 use std::io::{self, Write};
 
 use kusto_frames::response::ErrorTracker;
-use kusto_frames::{Column, Event, FragmentType, TableInfo};
+use kusto_frames::{Event, FragmentType, TableInfo};
 use kusto_frames_io::collect::observe_errors;
 
-use crate::render::{minify, number, push_opt_int, push_opt_str, push_str};
+use crate::render::{columns, minify, number, push_opt_int, push_opt_str, push_str};
 use crate::{Input, REPORTED};
 
 pub(crate) fn run(input: &mut Input, out: &mut dyn Write) -> io::Result<u8> {
@@ -56,21 +56,6 @@ pub(crate) fn run(input: &mut Input, out: &mut dyn Write) -> io::Result<u8> {
     } else {
         REPORTED
     })
-}
-
-fn columns(b: &mut String, cols: &[Column]) {
-    b.push('[');
-    for (i, c) in cols.iter().enumerate() {
-        if i > 0 {
-            b.push(',');
-        }
-        b.push_str(r#"{"name":"#);
-        push_str(b, c.name());
-        b.push_str(r#","type":"#);
-        push_str(b, c.type_name());
-        b.push('}');
-    }
-    b.push(']');
 }
 
 fn table(b: &mut String, name: &str, t: &TableInfo<'_>) {

@@ -10,7 +10,8 @@ use kusto_frames::Format;
 use kusto_frames_io::collect::{Collector, Dataset, Table};
 
 use crate::render::{
-    canon, minify, number, push_canon_json, push_entries, push_opt_int, push_opt_str, push_str,
+    canon, columns, minify, number, push_canon_json, push_entries, push_opt_int, push_opt_str,
+    push_str,
 };
 use crate::{Input, REPORTED};
 
@@ -84,13 +85,7 @@ impl Doc<'_> {
             if i > 0 {
                 self.buf.push(',');
             }
-            self.buf.push_str(r#"{"id":"#);
-            push_opt_int(&mut self.buf, t.id);
-            self.buf.push_str(r#","kind":"#);
-            push_opt_str(&mut self.buf, t.kind.as_deref());
-            self.buf.push_str(r#","name":"#);
-            push_opt_str(&mut self.buf, t.name.as_deref());
-            self.table_body(t)?;
+            self.table("id", t)?;
             let b = &mut self.buf;
             b.push_str(r#","progress":["#);
             for (j, p) in t.progress.iter().enumerate() {
@@ -131,34 +126,26 @@ impl Doc<'_> {
             if i > 0 {
                 self.buf.push(',');
             }
-            self.buf.push_str(r#"{"index":"#);
-            push_opt_int(&mut self.buf, t.id);
-            self.buf.push_str(r#","kind":"#);
-            push_opt_str(&mut self.buf, t.kind.as_deref());
-            self.buf.push_str(r#","name":"#);
-            push_opt_str(&mut self.buf, t.name.as_deref());
-            self.table_body(t)?;
+            self.table("index", t)?;
             self.buf.push('}');
         }
         self.buf.push_str("]}");
         Ok(())
     }
 
-    /// `,"columns":[..],"rows":[..],"row_errors":[..]`
-    fn table_body(&mut self, t: &Table) -> io::Result<()> {
+    /// `{"<id_key>":..,"kind":..,"name":..,"columns":[..],"rows":[..],"row_errors":[..]`
+    /// (the caller closes the object).
+    fn table(&mut self, id_key: &str, t: &Table) -> io::Result<()> {
         let b = &mut self.buf;
-        b.push_str(r#","columns":["#);
-        for (i, c) in t.columns.iter().enumerate() {
-            if i > 0 {
-                b.push(',');
-            }
-            b.push_str(r#"{"name":"#);
-            push_str(b, c.name());
-            b.push_str(r#","type":"#);
-            push_str(b, c.type_name());
-            b.push('}');
-        }
-        b.push_str(r#"],"rows":["#);
+        let _ = write!(b, r#"{{"{id_key}":"#);
+        push_opt_int(b, t.id);
+        b.push_str(r#","kind":"#);
+        push_opt_str(b, t.kind.as_deref());
+        b.push_str(r#","name":"#);
+        push_opt_str(b, t.name.as_deref());
+        b.push_str(r#","columns":"#);
+        columns(b, &t.columns);
+        b.push_str(r#","rows":["#);
         for (i, row) in t.rows().enumerate() {
             if i > 0 {
                 self.buf.push(',');

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use kusto_frames::response::{Json, OneApiError, ResponseError};
 use kusto_frames::value::{convert, ScalarType, Value};
-use kusto_frames::{Cell, CellKind};
+use kusto_frames::{Cell, CellKind, Column};
 
 /// A cell in its canonical typed form.
 pub(crate) enum Canon<'a> {
@@ -120,6 +120,23 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// `[{"name":..,"type":..},..]`: a table's columns, their type names as
+/// sent.
+pub(crate) fn columns(b: &mut String, cols: &[Column]) {
+    b.push('[');
+    for (i, c) in cols.iter().enumerate() {
+        if i > 0 {
+            b.push(',');
+        }
+        b.push_str(r#"{"name":"#);
+        push_str(b, c.name());
+        b.push_str(r#","type":"#);
+        push_str(b, c.type_name());
+        b.push('}');
+    }
+    b.push(']');
 }
 
 /// Appends an optional string as JSON (`null` when absent).
