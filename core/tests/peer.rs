@@ -12,6 +12,20 @@ use kusto_frames::value::ScalarType;
 use kusto_frames::{CellKind, Error, ErrorKind, OwnedEvent, OwnedFragment, OwnedRow, OwnedTable};
 use serde_json::Value;
 
+/// The column types of the peers' `AllDataTypes` table, in order.
+const ALL_DATA_TYPES: [ScalarType; 10] = [
+    ScalarType::Int,
+    ScalarType::Decimal,
+    ScalarType::DateTime,
+    ScalarType::TimeSpan,
+    ScalarType::Dynamic,
+    ScalarType::Bool,
+    ScalarType::Real,
+    ScalarType::String,
+    ScalarType::Long,
+    ScalarType::Guid,
+];
+
 /// How a file of the peer corpus must decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
@@ -322,22 +336,7 @@ fn go_v2_valid_frames_all_types_fragmented() {
     let t = b.table("PrimaryResult");
     assert_eq!(t.head, "TableHeader");
     assert_eq!(t.name(), Some("AllDataTypes"));
-    use ScalarType as S;
-    assert_eq!(
-        t.types(),
-        [
-            S::Int,
-            S::Decimal,
-            S::DateTime,
-            S::TimeSpan,
-            S::Dynamic,
-            S::Bool,
-            S::Real,
-            S::String,
-            S::Long,
-            S::Guid
-        ]
-    );
+    assert_eq!(t.types(), ALL_DATA_TYPES);
     assert_eq!(t.fragments.len(), 1);
     assert_eq!(t.fragments[0].fragment_type.as_deref(), Some("DataAppend"));
     assert_eq!(t.rows.len(), 2);
@@ -433,22 +432,7 @@ fn go_v2_aliases_map_to_scalar_types() {
             "uuid"
         ]
     );
-    use ScalarType as S;
-    assert_eq!(
-        t.types(),
-        [
-            S::Int,
-            S::Decimal,
-            S::DateTime,
-            S::TimeSpan,
-            S::Dynamic,
-            S::Bool,
-            S::Real,
-            S::String,
-            S::Long,
-            S::Guid
-        ]
-    );
+    assert_eq!(t.types(), ALL_DATA_TYPES);
     assert_eq!(t.rows.len(), 1);
 }
 
