@@ -124,6 +124,15 @@ def main():
                 ev64k >= 2 * sonic,
             )
         )
+    top, top_name = best(r, "mixed", "whole")
+    if ev64k and top:
+        rows.append(
+            (
+                "events, 64 KiB chunks ≥ 2× the best whole-buffer peer",
+                f"{fmt(ev64k)} vs 2 × {top_name} {fmt(top)} = {fmt(2 * top)} ({ev64k / top:.2f}×)",
+                ev64k >= 2 * top,
+            )
+        )
     if ev64k:
         rows.append(("events, 64 KiB chunks ≈ 1 GB/s", fmt(ev64k), ev64k >= 1000))
     if ty64k:
