@@ -777,32 +777,44 @@ impl Lexer {
         // The bytes inside the limit.
         let c = chunk.get(..lim).unwrap_or(&[]);
         let mut p = *pos;
-        let mut expect = self.expect;
-        loop {
-            if expect == Expect::CommaOrEnd {
+        // What the lexer expects when this path stops at a value: the
+        // row's first cell may also be its `]`.
+        let mut at_value = self.expect;
+        match at_value {
+            Expect::CommaOrEnd => {
                 p = skip_ws(c, p);
                 match c.get(p) {
                     Some(b',') => {
-                        expect = Expect::Value;
+                        at_value = Expect::Value;
                         p += 1;
                     }
                     Some(b']') => {
                         let t = self.close(TokKind::EndArr, p, pos);
                         return Some(t.end);
                     }
-                    _ => break,
+                    _ => {
+                        *pos = p;
+                        return None;
+                    }
                 }
             }
+            Expect::ValueOrEnd => {
+                p = skip_ws(c, p);
+                if c.get(p) == Some(&b']') {
+                    let t = self.close(TokKind::EndArr, p, pos);
+                    return Some(t.end);
+                }
+            }
+            _ => {}
+        }
+        // At a value (after `[` or `,`): one cell, then its separator.
+        let expect = loop {
             p = skip_ws(c, p);
             let Some(&b) = c.get(p) else {
-                break;
+                break at_value;
             };
-            if b == b']' && expect == Expect::ValueOrEnd {
-                let t = self.close(TokKind::EndArr, p, pos);
-                return Some(t.end);
-            }
             if cells.len() >= max_cells {
-                break;
+                break at_value;
             }
             let mut unesc = None;
             let end = match b {
@@ -820,7 +832,7 @@ impl Lexer {
                             // the token path goes on from here, without
                             // scanning these bytes again.
                             self.unesc.truncate(from);
-                            self.expect = expect;
+                            self.expect = at_value;
                             self.begin_token(p, TState::Str(Str::Normal), false);
                             self.escaped = escaped;
                             *pos = lim;
@@ -853,7 +865,7 @@ impl Lexer {
                 _ => None,
             };
             let Some((kind, q)) = end else {
-                break;
+                break at_value;
             };
             cells.push(CellSpan {
                 start: p.wrapping_add(off),
@@ -861,9 +873,21 @@ impl Lexer {
                 kind,
                 unesc,
             });
-            p = q;
-            expect = Expect::CommaOrEnd;
-        }
+            p = skip_ws(c, q);
+            match c.get(p) {
+                Some(b',') => {
+                    at_value = Expect::Value;
+                    p += 1;
+                }
+                Some(b']') => {
+                    let t = self.close(TokKind::EndArr, p, pos);
+                    return Some(t.end);
+                }
+                // Whitespace after the cell is consumed: the token path
+                // skips it as well.
+                _ => break Expect::CommaOrEnd,
+            }
+        };
         self.expect = expect;
         *pos = p;
         None
