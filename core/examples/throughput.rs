@@ -2,6 +2,7 @@
 //! (criterion benches live in benches/; this is a quick profiling target).
 use kusto_frames::{Decoder, Event};
 use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape};
+use std::io::Write as _;
 use std::time::Instant;
 
 fn main() {
@@ -46,10 +47,15 @@ fn main() {
         dec.finish().expect("finish");
         assert_eq!(cells, summary.cells);
         let s = t.elapsed().as_secs_f64();
-        println!(
+        // A closed pipe (`| head -1`) ends the runs instead of panicking.
+        let line = writeln!(
+            std::io::stdout(),
             "{:.0} MB/s ({} bytes, chunk {chunk}, typed {typed})",
             body.len() as f64 / s / 1e6,
             body.len()
         );
+        if line.is_err() {
+            return;
+        }
     }
 }
