@@ -4,7 +4,7 @@ use alloc::string::String;
 
 use crate::cell::{Cell, CellKind};
 use crate::unchecked::str_from_validated;
-use crate::value::{convert, ScalarType, Value, ValueError};
+use crate::value::{convert_number, convert_other, Around, ScalarType, Value, ValueError};
 
 /// A column of a table: its name and type as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -290,13 +290,19 @@ impl<'a> Row<'a> {
     }
 
     fn slice(&self, start: usize, end: usize) -> &'a [u8] {
+        let (buf, start, end) = self.locate(start, end);
+        buf.get(start..end).unwrap_or(&[])
+    }
+
+    /// The buffer that holds the bytes `start..end` of the row (`spill`
+    /// followed by `part`), and where they are in it.
+    #[inline]
+    fn locate(&self, start: usize, end: usize) -> (&'a [u8], usize, usize) {
         let s = self.spill.len();
         if end <= s {
-            self.spill.get(start..end).unwrap_or(&[])
+            (self.spill, start, end)
         } else {
-            self.part
-                .get(start.saturating_sub(s)..end - s)
-                .unwrap_or(&[])
+            (self.part, start.saturating_sub(s), end - s)
         }
     }
 
@@ -327,18 +333,42 @@ impl<'a> Row<'a> {
     /// Cell `i` converted to the type of its column. A cell beyond the last
     /// column, or of a column of unknown type, comes back as sent
     /// ([`Value::Other`]). `None` when the row has no cell `i`.
+    #[inline]
     pub fn value(&self, i: usize) -> Option<Result<Value<'a>, CellError>> {
-        let cell = self.cell(i)?;
+        let sp = self.cells.get(i)?;
         let ty = self
             .columns
             .get(i)
             .map_or(ScalarType::Unknown, Column::scalar_type);
-        Some(convert(ty, cell).map_err(|error| CellError {
+        // Numbers in number columns, the common case, straight from their
+        // text: no string handling, no `Cell`.
+        let converted = if sp.kind == CellKind::Number {
+            let (buf, start, end) = self.locate(sp.start, sp.end);
+            match convert_number(ty, Around::new(buf, start, end)) {
+                Some(converted) => converted,
+                None => {
+                    let raw = str_from_validated(buf.get(start..end).unwrap_or(&[]));
+                    convert_other(ty, Cell::new(CellKind::Number, raw, raw))
+                }
+            }
+        } else {
+            convert_other(ty, self.cell(i)?)
+        };
+        match converted {
+            Ok(value) => Some(Ok(value)),
+            Err(error) => Some(Err(self.cell_error(i, error))),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn cell_error(&self, i: usize, error: ValueError) -> CellError {
+        CellError {
             error,
             row: self.index,
             column: i,
             offset: self.offset + self.cells.get(i).map_or(0, |s| s.start as u64),
-        }))
+        }
     }
 
     /// `true` when cell `i` borrows from the chunk being fed (zero-copy),

@@ -227,6 +227,38 @@ impl core::error::Error for ValueError {}
 ///   ticks.
 #[inline]
 pub fn convert<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueError> {
+    if cell.kind() == CellKind::Number {
+        if let Some(converted) = convert_number(ty, Around::text(cell.text())) {
+            return converted;
+        }
+    }
+    convert_other(ty, cell)
+}
+
+/// [`convert`] of a number cell whose text is `text` to a `long`, `int` or
+/// `real` (the hot path of typed access); `None` for the other types.
+#[inline]
+pub(crate) fn convert_number(
+    ty: ScalarType,
+    text: Around<'_>,
+) -> Option<Result<Value<'static>, ValueError>> {
+    let err = move |kind| ValueError { kind, expected: ty };
+    Some(match ty {
+        ScalarType::Long => parse_i64_at(text).map(Value::Long).map_err(err),
+        ScalarType::Int => match parse_i64_at(text) {
+            Ok(v) => i32::try_from(v)
+                .map(Value::Int)
+                .map_err(|_| err(ValueErrorKind::OutOfRange)),
+            Err(kind) => Err(err(kind)),
+        },
+        ScalarType::Real => parse_real_at(text).map(Value::Real).map_err(err),
+        _ => return None,
+    })
+}
+
+/// [`convert`] but for number cells of `long`, `int` and `real` columns.
+#[inline(never)]
+pub(crate) fn convert_other<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueError> {
     use ValueErrorKind::{Invalid, OutOfRange, WrongKind};
 
     let kind = cell.kind();
@@ -485,60 +517,227 @@ fn significant_digits(b: &[u8]) -> usize {
     rest.iter().filter(|c| c.is_ascii_digit()).count()
 }
 
-/// The value of `b` when it is 1 to 8 ASCII digits.
+/// The high bit of every byte of `word` that is not an ASCII digit.
 #[inline]
-fn digits_value8(b: &[u8]) -> Option<u64> {
+fn non_digits8(word: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ 0x3030_3030_3030_3030;
+    (((x & LOW7).wrapping_add(0x7676_7676_7676_7676)) | x) & HIGH
+}
+
+/// The value of the first `n` bytes of `word` (little-endian), which are
+/// ASCII digits; `n` is 0 to 8 (0 gives 0).
+#[inline]
+fn leading_value8(word: u64, n: usize) -> u64 {
     const ZEROS: u64 = 0x3030_3030_3030_3030;
-    let n = b.len();
-    let word = load_le(b);
-    if n == 0 || digit_count8(word) != n {
-        return None;
-    }
-    // The digits to the top bytes, '0's below.
-    let shift = 8 * (8 - n as u32);
+    // The n digits to the top bytes, '0's below.
+    let shift = 8 * 8u32.saturating_sub(n as u32);
     let digits =
-        word.checked_shl(shift).unwrap_or(0) | ZEROS.checked_shr(8 * n as u32).unwrap_or(0);
-    Some(eight_digits_value(digits))
+        word.checked_shl(shift).unwrap_or(0) | (ZEROS & !u64::MAX.checked_shl(shift).unwrap_or(0));
+    eight_digits_value(digits)
+}
+
+/// A number's text: `buf[start..end]`, with whatever bytes lie before it in
+/// `buf` (a row's earlier cells), so that the words ending with the text can
+/// be loaded with no branch on its length; the bytes before the text are
+/// masked out.
+#[derive(Clone, Copy)]
+pub(crate) struct Around<'a> {
+    buf: &'a [u8],
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Around<'a> {
+    /// The text `buf[start..end]` (empty when out of range).
+    #[inline]
+    pub(crate) fn new(buf: &'a [u8], start: usize, end: usize) -> Self {
+        if start <= end && end <= buf.len() {
+            Around { buf, start, end }
+        } else {
+            Around {
+                buf: &[],
+                start: 0,
+                end: 0,
+            }
+        }
+    }
+
+    /// `text` on its own.
+    #[inline]
+    pub(crate) fn text(text: &'a str) -> Self {
+        Around::new(text.as_bytes(), 0, text.len())
+    }
+
+    #[inline]
+    fn bytes(&self) -> &'a [u8] {
+        self.buf.get(self.start..self.end).unwrap_or(&[])
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// The last 16 bytes of the text (at most 16 of them) as a little-endian
+    /// `u128`, the bytes before them 0: the last byte of the text is the
+    /// top byte. One load when 16 bytes of `buf` end with the text.
+    #[inline(always)]
+    fn last16(&self) -> u128 {
+        let n = self.len();
+        match self
+            .end
+            .checked_sub(16)
+            .and_then(|from| self.buf.get(from..self.end))
+        {
+            Some(w) => {
+                w.try_into().map_or(0, u128::from_le_bytes) & bytes_from(16usize.saturating_sub(n))
+            }
+            None => {
+                // Shorter than 16 bytes, at the start of `buf`.
+                let b = self.bytes();
+                let first = u128::from(load_le(b));
+                let last = u128::from(load_le(b.get(n.saturating_sub(8)..).unwrap_or(&[])));
+                let first = first
+                    .checked_shl(8 * 16u32.saturating_sub(n as u32))
+                    .unwrap_or(0);
+                let last = last
+                    .checked_shl(8 * (8 + 8u32.saturating_sub(n as u32)))
+                    .unwrap_or(0);
+                first | last
+            }
+        }
+    }
+}
+
+/// The 8 bytes of `b` from `at` as a little-endian `u64` (0 when `b` is too
+/// short: callers pass offsets with 8 bytes after them).
+#[inline]
+fn word8(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 /// Parses exactly `-?[0-9]+` into an `i64`, never through `f64`.
+///
+/// 1 to 19 digits, by far the common case, take a few whole-word loads (the
+/// first and last 8 digits overlapping when they do) checked and converted 8
+/// digits at a time, without looking at the digits one by one; other lengths
+/// go to [`parse_i64_general`].
+#[inline]
 fn parse_i64(s: &str) -> Result<i64, ValueErrorKind> {
-    let b = s.as_bytes();
-    let (neg, digits) = match b.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, b),
-    };
-    // The length is known: up to 24 digits in independent blocks of 8
-    // (the first one shorter), no scanning.
+    parse_i64_bytes(s.as_bytes())
+}
+
+/// [`parse_i64`] of bytes.
+#[inline]
+fn parse_i64_bytes(b: &[u8]) -> Result<i64, ValueErrorKind> {
+    let neg = b.first() == Some(&b'-');
+    let digits = b.get(usize::from(neg)..).unwrap_or(&[]);
     let n = digits.len();
-    let block = |from: usize| digits.get(from..from + 8).and_then(digits_value8);
-    let mag = match n {
-        0..=8 => digits_value8(digits),
-        9..=16 => digits
-            .get(..n - 8)
-            .and_then(digits_value8)
-            .zip(block(n - 8))
-            .map(|(hi, lo)| hi * 100_000_000 + lo),
-        17..=24 => digits
-            .get(..n - 16)
-            .and_then(digits_value8)
-            .zip(block(n - 16))
-            .zip(block(n - 8))
-            // Wrapping: exact whenever the value fits, checked below.
-            .map(|((hi, mid), lo)| {
-                hi.wrapping_mul(10_000_000_000_000_000)
-                    .wrapping_add(mid * 100_000_000 + lo)
-            }),
-        _ => {
-            let mut i = 0;
-            let mut mag = 0u64;
-            scan_digits(digits, &mut i, &mut mag);
-            (i == n).then_some(mag)
+    let (mag, bad) = match n {
+        1..=8 => {
+            // Zero past the end: not digits.
+            let w = load_le(digits);
+            (leading_value8(w, n), digit_count8(w) != n)
         }
+        9..=16 => {
+            let (hi, lo) = (word8(digits, 0), word8(digits, n - 8));
+            // Wrapping: the value is garbage (and unused) when a byte is
+            // not a digit.
+            (
+                leading_value8(hi, n - 8)
+                    .wrapping_mul(100_000_000)
+                    .wrapping_add(eight_digits_value(lo)),
+                non_digits8(hi) | non_digits8(lo) != 0,
+            )
+        }
+        17..=19 => {
+            let (hi, mid, lo) = (
+                word8(digits, 0),
+                word8(digits, n - 16),
+                word8(digits, n - 8),
+            );
+            // At most 19 digits: below 10^19 < 2^64.
+            (
+                leading_value8(hi, n - 16)
+                    .wrapping_mul(10_000_000_000_000_000)
+                    .wrapping_add(eight_digits_value(mid).wrapping_mul(100_000_000))
+                    .wrapping_add(eight_digits_value(lo)),
+                non_digits8(hi) | non_digits8(mid) | non_digits8(lo) != 0,
+            )
+        }
+        _ => return parse_i64_general(neg, digits),
     };
-    let Some(mag) = mag else {
+    if bad {
         return Err(ValueErrorKind::Invalid);
+    }
+    apply_sign(neg, mag).ok_or(ValueErrorKind::OutOfRange)
+}
+
+/// [`parse_i64`] of `t`: when the 24 bytes before the end of the text are in
+/// its buffer, the three words of them are loaded whatever the length, the
+/// bytes before the digits replaced by `'0'`s, so that 1 to 19 digits take
+/// the same branch-free steps.
+#[inline]
+fn parse_i64_at(t: Around<'_>) -> Result<i64, ValueErrorKind> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let Some(window) = t
+        .end
+        .checked_sub(24)
+        .and_then(|from| t.buf.get(from..t.end))
+    else {
+        return parse_i64_bytes(t.bytes());
     };
+    let n = t.len();
+    // The first byte of the text, when the window holds it all.
+    let neg = window.get(24usize.wrapping_sub(n)) == Some(&b'-');
+    let digits = n - usize::from(neg);
+    if !(1..=19).contains(&digits) {
+        return parse_i64_bytes(t.bytes());
+    }
+    // The digits are the last `digits` bytes: the first 24 - digits (5 to
+    // 23) are not looked at.
+    let skip = 24 - digits;
+    let word = |k: usize| word8(window, 8 * k);
+    let keep = |k: usize| {
+        let before = skip.saturating_sub(8 * k).min(8) as u32;
+        u64::MAX.checked_shl(8 * before).unwrap_or(0)
+    };
+    let (hi, mid, lo) = (word(0), word(1), word(2));
+    let (khi, kmid, klo) = (keep(0), keep(1), keep(2));
+    let bad = (non_digits8(hi) & khi) | (non_digits8(mid) & kmid) | (non_digits8(lo) & klo);
+    let value = |x: u64, keep: u64| eight_digits_value((x & keep) | (ZEROS & !keep));
+    // At most 19 digits: below 10^19 < 2^64 (wrapping: the value is
+    // garbage, and unused, when a byte is not a digit).
+    let mag = value(hi, khi)
+        .wrapping_mul(10_000_000_000_000_000)
+        .wrapping_add(value(mid, kmid).wrapping_mul(100_000_000))
+        .wrapping_add(value(lo, klo));
+    if bad != 0 {
+        return Err(ValueErrorKind::Invalid);
+    }
+    if mag > i64::MAX as u64 + u64::from(neg) {
+        return Err(ValueErrorKind::OutOfRange);
+    }
+    // -2^63 wraps to itself.
+    let v = mag as i64;
+    Ok(if neg { v.wrapping_neg() } else { v })
+}
+
+/// [`parse_i64`] for no digits or more than 19 of them (leading zeros).
+#[cold]
+#[inline(never)]
+fn parse_i64_general(neg: bool, digits: &[u8]) -> Result<i64, ValueErrorKind> {
+    let n = digits.len();
+    let mut i = 0;
+    let mut mag = 0u64;
+    scan_digits(digits, &mut i, &mut mag);
+    if n == 0 || i != n {
+        return Err(ValueErrorKind::Invalid);
+    }
     // Up to 19 significant digits the wrapping accumulation is exact; 20 or
     // more are at least 10^19, beyond `i64` either way.
     if n > 19 && significant_digits(digits) > 19 {
@@ -606,15 +805,120 @@ fn exponent(b: &[u8], i: &mut usize) -> Option<i64> {
 /// A `real`: `NaN`, `Infinity`, `-Infinity` (exactly so spelled), or a number
 /// (`[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`) correctly rounded
 /// to the nearest `f64`.
-///
-/// One pass reads the sign, up to 19 significant digits and the exponent;
-/// then Clinger's fast path (mantissa and power of ten both exact `f64`s),
-/// else the Eisel-Lemire algorithm, else (more than 19 significant digits,
-/// or a product too close to a halfway point) core's parser.
+#[inline]
 fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
+    parse_real_at(Around::text(s))
+}
+
+/// [`parse_real`] of `t`.
+///
+/// Texts of at most 16 bytes with a mantissa of at most 16 digits and an
+/// exponent of at most 7 (`-81.63`, `0.01`, `1000`, `6.02E+23`,
+/// `-1234.5678901`), by far the common ones, are read from one 16-byte word
+/// ending with the text, in which the digits are where
+/// [`eight_digits_value`] wants them: the last digit in the top byte. The
+/// bytes that are not digits are flagged all at once: the last flagged
+/// byte, when an `e` (or a sign after one), ends the mantissa, which is then
+/// shifted up to the top; the one flagged byte left, when a point, is
+/// squeezed out by moving the bytes below it up; the bytes below the digits
+/// are replaced by `'0'`s. Everything else goes to [`parse_real_general`],
+/// which gives the same results.
+#[inline]
+fn parse_real_at(t: Around<'_>) -> Result<f64, ValueErrorKind> {
+    const ZEROS: u128 = 0x3030_3030_3030_3030_3030_3030_3030_3030;
+    let n = t.len();
+    let b = t.bytes();
+    if !(1..=16).contains(&n) {
+        return parse_real_general(b);
+    }
+    let w = t.last16();
+    // The text is bytes 16 - n to 15 of `w`; `at(i)` is byte i of `w`.
+    let first = 16 - n;
+    let at = |i: usize| b.get(i.wrapping_sub(first)).copied().unwrap_or(0);
+    let lead = at(first);
+    let neg = lead == b'-';
+    let signed = usize::from(neg | (lead == b'+'));
+    let digits_from = first + signed;
+    // Flags (the high bit) on every byte of the text after the sign that is
+    // not a digit.
+    let flags = (u128::from(non_digits8(w as u64))
+        | u128::from(non_digits8((w >> 64) as u64)) << 64)
+        & bytes_from(digits_from);
+    // The last flagged byte (none: wraps, and `at` gives 0).
+    let last = 15usize.wrapping_sub((flags.leading_zeros() / 8) as usize);
+    let e_at = last - usize::from(matches!(at(last), b'+' | b'-') && last > digits_from);
+    // The mantissa: bytes `digits_from..mant_end` of `w`, moved up to end
+    // at byte 16; `exp`, the exponent.
+    let (m_word, m_flags, mant_end, exp) = if at(e_at) | 0x20 != b'e' {
+        (w, flags, 16, 0)
+    } else {
+        // 1 to 7 exponent digits, all in the high word, after a mantissa.
+        let e_digits = 15 - last;
+        if !(1..=7).contains(&e_digits) || e_at == digits_from {
+            return parse_real_general(b);
+        }
+        let e = leading_value8(((w >> 64) as u64) >> (8 * (8 - e_digits)), e_digits) as i64;
+        let e = if at(last) == b'-' { -e } else { e };
+        let up = 8 * (16 - e_at) as u32;
+        (w << up, flags << up, e_at, e)
+    };
+    // At most one flag left, on a point.
+    let point = m_flags != 0;
+    let p = (m_flags.trailing_zeros() / 8) as usize;
+    if m_flags & m_flags.wrapping_sub(1) != 0 || (point && at(p - (16 - mant_end)) != b'.') {
+        return parse_real_general(b);
+    }
+    let digits = mant_end - digits_from - usize::from(point);
+    if digits == 0 {
+        return parse_real_general(b);
+    }
+    // The point squeezed out: the bytes below it one place up.
+    let above = bytes_from(p + 1);
+    let m_word = if point {
+        (m_word & above) | ((m_word << 8) & !above)
+    } else {
+        m_word
+    };
+    // '0's below the digits (1 to 16 of them).
+    let keep = bytes_from(16 - digits);
+    let m_word = (m_word & keep) | (ZEROS & !keep);
+    let m =
+        eight_digits_value(m_word as u64) * 100_000_000 + eight_digits_value((m_word >> 64) as u64);
+    let frac = if point { 15 - p } else { 0 };
+    let Some(v) = decimal_to_f64(m, exp - frac as i64) else {
+        return parse_real_general(b);
+    };
+    if v.is_infinite() {
+        return Err(ValueErrorKind::OutOfRange);
+    }
+    // v >= 0: the sign bit is the sign.
+    Ok(f64::from_bits(v.to_bits() | u64::from(neg) << 63))
+}
+
+/// The mask of bytes `k` to 15 of a `u128` (0 for `k >= 16`).
+#[inline]
+fn bytes_from(k: usize) -> u128 {
+    const TABLE: [u128; 17] = {
+        let mut t = [0u128; 17];
+        let mut k = 0;
+        while k < 16 {
+            t[k] = u128::MAX << (8 * k);
+            k += 1;
+        }
+        t
+    };
+    TABLE.get(k).copied().unwrap_or(0)
+}
+
+/// [`parse_real`] for any text: one pass reads the sign, up to 19
+/// significant digits and the exponent; then Clinger's fast path (mantissa
+/// and power of ten both exact `f64`s), else the Eisel-Lemire algorithm,
+/// else (more than 19 significant digits, or a product too close to a
+/// halfway point) core's parser.
+#[inline(never)]
+fn parse_real_general(b: &[u8]) -> Result<f64, ValueErrorKind> {
     use ValueErrorKind::{Invalid, OutOfRange};
 
-    let b = s.as_bytes();
     let (neg, start) = match b.first() {
         Some(b'-') => (true, 1),
         Some(b'+') => (false, 1),
@@ -633,10 +937,10 @@ fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
         ndigits += frac;
     }
     if ndigits == 0 {
-        return match s {
-            "NaN" => Ok(f64::NAN),
-            "Infinity" => Ok(f64::INFINITY),
-            "-Infinity" => Ok(f64::NEG_INFINITY),
+        return match b {
+            b"NaN" => Ok(f64::NAN),
+            b"Infinity" => Ok(f64::INFINITY),
+            b"-Infinity" => Ok(f64::NEG_INFINITY),
             _ => Err(Invalid),
         };
     }
@@ -655,7 +959,11 @@ fn parse_real(s: &str) -> Result<f64, ValueErrorKind> {
     let v = match v {
         Some(v) => v,
         None => {
-            let Ok(v) = s.parse::<f64>() else {
+            // The text is a `&str` or validated JSON: UTF-8.
+            let Some(v) = core::str::from_utf8(b)
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
+            else {
                 return Err(Invalid);
             };
             // core's parser has its own sign.
@@ -1978,8 +2286,9 @@ mod reference {
 #[cfg(test)]
 mod fast_parser_tests {
     use super::*;
-    use alloc::format;
     use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+    use alloc::{format, vec};
     use proptest::prelude::*;
 
     #[test]
@@ -2088,22 +2397,124 @@ mod fast_parser_tests {
             "5.e-1",
         ];
         for text in cases {
-            let got = parse_real(text).map(f64::to_bits);
-            let want = reference::parse_real(text).map(f64::to_bits);
-            assert_eq!(got, want, "{text}");
+            same_real(text).unwrap();
+        }
+        // Every length up to 17 bytes, with and without a point, an
+        // exponent and a sign, and a bad byte at every position.
+        for n in 1..=17usize {
+            let digits: String = "12345678901234567".chars().take(n).collect();
+            let mut texts = vec![digits.clone()];
+            for k in 0..=n {
+                texts.push(format!("{}.{}", &digits[..k], &digits[k..]));
+                texts.push(format!("-{}.{}e-7", &digits[..k], &digits[k..]));
+                texts.push(format!("{}.{}E+123", &digits[..k], &digits[k..]));
+            }
+            for k in 0..n {
+                for bad in [b'/', b'.', b'e', b'-', b'x'] {
+                    let mut b = digits.clone().into_bytes();
+                    b[k] = bad;
+                    texts.push(String::from_utf8(b).unwrap());
+                }
+            }
+            for text in &texts {
+                same_real(text).unwrap();
+                same_real(&format!("-{text}")).unwrap();
+                same_real(&format!("+{text}")).unwrap();
+            }
         }
     }
 
+    /// `text` inside buffers with bytes before and after it, as the cells of
+    /// a row are: none, and prefixes shorter and longer than the words the
+    /// parsers load, made of digits, signs, points and `e`s so that a byte
+    /// not masked out would show.
+    fn in_buffers(text: &str) -> impl Iterator<Item = (Vec<u8>, usize, usize)> + '_ {
+        const JUNK: &[u8] = b"-9.9e-9,12345678901234567890+.E+0,-1";
+        [0usize, 1, 3, 7, 8, 15, 16, 17, 23, 24, 25, 33]
+            .into_iter()
+            .zip([0usize, 1, 40, 0, 9, 2, 40, 0, 1, 3, 40, 8])
+            .map(move |(before, after)| {
+                let junk = |k: usize| JUNK.iter().cycle().take(k).copied();
+                let buf: Vec<u8> = junk(before)
+                    .chain(text.bytes())
+                    .chain(junk(after))
+                    .collect();
+                (buf, before, before + text.len())
+            })
+    }
+
+    /// The fast parser, on the text alone and inside buffers, and the
+    /// general one (the previous parser), all agree with the reference.
     fn same_real(text: &str) -> Result<(), TestCaseError> {
-        let got = parse_real(text).map(f64::to_bits);
         let want = reference::parse_real(text).map(f64::to_bits);
+        let got = parse_real(text).map(f64::to_bits);
         prop_assert_eq!(got, want, "{}", text);
+        let got = parse_real_general(text.as_bytes()).map(f64::to_bits);
+        prop_assert_eq!(got, want, "general {}", text);
+        for (buf, start, end) in in_buffers(text) {
+            let got = parse_real_at(Around::new(&buf, start, end)).map(f64::to_bits);
+            prop_assert_eq!(got, want, "{} at {} in {:?}", text, start, buf);
+        }
         Ok(())
     }
 
+    /// The same for `long`s.
     fn same_long(text: &str) -> Result<(), TestCaseError> {
-        prop_assert_eq!(parse_i64(text), reference::parse_i64(text), "{}", text);
+        let want = reference::parse_i64(text);
+        prop_assert_eq!(parse_i64(text), want, "{}", text);
+        for (buf, start, end) in in_buffers(text) {
+            let got = parse_i64_at(Around::new(&buf, start, end));
+            prop_assert_eq!(got, want, "{} at {} in {:?}", text, start, buf);
+        }
         Ok(())
+    }
+
+    #[test]
+    fn longs_at_the_edges() {
+        let mut cases: Vec<String> = [
+            "",
+            "-",
+            "+1",
+            "--1",
+            "0",
+            "-0",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "00000000000000000000009223372036854775807",
+            "-0000000000000000000009223372036854775808",
+            "-0000000000000000000009223372036854775809",
+            "12345678901234567890123",
+            "1 ",
+            " 1",
+            "1-",
+            "1.0",
+            "1e3",
+            "12345678x",
+            "1234567890123456x",
+            "x234567890123456789",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Every length of 1 to 20 digits, both signs, and a bad byte at
+        // every position.
+        for n in 1..=20 {
+            let digits: String = "98765432109876543210".chars().take(n).collect();
+            for k in 0..n {
+                let mut bad = digits.clone().into_bytes();
+                bad[k] = b'/';
+                cases.push(String::from_utf8(bad).unwrap());
+            }
+            cases.push(format!("-{digits}"));
+            cases.push(digits);
+        }
+        for text in &cases {
+            same_long(text).unwrap();
+        }
     }
 
     proptest! {
