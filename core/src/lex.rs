@@ -845,6 +845,10 @@ impl Lexer {
                     }
                 }
                 b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
+                // Near the chunk's end a nested value is likely cut: the
+                // token path then takes it (going on with
+                // `fast_nested_rest`), rather than scanning it twice.
+                b'{' | b'[' if lim - p < NESTED_NEAR_END && lim == chunk.len() => None,
                 b'{' | b'[' => {
                     let room = self.max_depth.saturating_sub(self.depth);
                     let kind = if b == b'{' {
@@ -1009,6 +1013,10 @@ impl Lexer {
         }
     }
 }
+
+/// How close to the chunk's end a nested cell starts for the fast path to
+/// leave it to the token path (see [`Lexer::fast_cells`]).
+const NESTED_NEAR_END: usize = 128;
 
 /// Why [`fast_string`] stopped short of a string's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
