@@ -4,7 +4,9 @@ use alloc::string::String;
 
 use crate::cell::{Cell, CellKind};
 use crate::unchecked::str_from_validated;
-use crate::value::{convert_number, convert_other, Around, ScalarType, Value, ValueError};
+use crate::value::{
+    convert_number, convert_other, convert_string, Around, ScalarType, Value, ValueError,
+};
 
 /// A column of a table: its name and type as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -351,6 +353,17 @@ impl<'a> Row<'a> {
                     convert_other(ty, Cell::new(CellKind::Number, raw, raw))
                 }
             }
+        } else if sp.kind == CellKind::String {
+            // The other common case: no `Cell`, one dispatch on the type.
+            let (buf, start, end) = self.locate(sp.start, sp.end);
+            let raw = buf.get(start..end).unwrap_or(&[]);
+            // Inside the quotes of a validated string token: UTF-8 (the
+            // quotes are ASCII, so no character is split).
+            let text = match sp.unesc {
+                Some((a, b)) => self.unesc.get(a..b).unwrap_or(&[]),
+                None => raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[]),
+            };
+            convert_string(ty, str_from_validated(raw), str_from_validated(text))
         } else {
             convert_other(ty, self.cell(i)?)
         };

@@ -262,23 +262,18 @@ pub(crate) fn convert_other<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<
     use ValueErrorKind::{Invalid, OutOfRange, WrongKind};
 
     let kind = cell.kind();
-    if kind == CellKind::Null {
-        return Ok(Value::Null);
+    match kind {
+        CellKind::Null => return Ok(Value::Null),
+        CellKind::String => return convert_string(ty, cell.raw(), cell.text()),
+        _ => {}
     }
-    match ty {
-        ScalarType::Dynamic => return Ok(Value::Dynamic(Dynamic { cell })),
-        ScalarType::Unknown => return Ok(Value::Other(cell)),
-        ScalarType::String => {}
-        _ => {
-            if kind == CellKind::String && cell.text().is_empty() {
-                return Ok(Value::Null);
-            }
-        }
-    }
+    // Numbers, bools, objects and arrays from here on.
     let err = |kind| ValueError { kind, expected: ty };
     let text = cell.text();
-    let is_text = matches!(kind, CellKind::Number | CellKind::String);
+    let is_number = kind == CellKind::Number;
     match ty {
+        ScalarType::Dynamic => Ok(Value::Dynamic(Dynamic { cell })),
+        ScalarType::Unknown => Ok(Value::Other(cell)),
         ScalarType::Bool => match kind {
             CellKind::Bool => Ok(Value::Bool(cell.raw() == "true")),
             CellKind::Number => match text {
@@ -286,38 +281,65 @@ pub(crate) fn convert_other<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<
                 "1" => Ok(Value::Bool(true)),
                 _ => Err(err(Invalid)),
             },
-            CellKind::String => match text {
-                "true" | "True" | "1" => Ok(Value::Bool(true)),
-                "false" | "False" | "0" => Ok(Value::Bool(false)),
-                _ => Err(err(Invalid)),
-            },
             _ => Err(err(WrongKind)),
         },
-        ScalarType::Int if is_text => {
+        ScalarType::Int if is_number => {
             let v = parse_i64(text).map_err(err)?;
             i32::try_from(v)
                 .map(Value::Int)
                 .map_err(|_| err(OutOfRange))
         }
-        ScalarType::Long if is_text => parse_i64(text).map(Value::Long).map_err(err),
-        ScalarType::Real if is_text => parse_real(text).map(Value::Real).map_err(err),
-        ScalarType::Decimal if is_text => {
+        ScalarType::Long if is_number => parse_i64(text).map(Value::Long).map_err(err),
+        ScalarType::Real if is_number => parse_real(text).map(Value::Real).map_err(err),
+        ScalarType::Decimal if is_number => {
             Decimal::parse(text).map(Value::Decimal).ok_or(err(Invalid))
         }
-        ScalarType::String if kind == CellKind::String => Ok(Value::String(text)),
-        ScalarType::DateTime if kind == CellKind::String => DateTime::parse(text)
-            .map(Value::DateTime)
-            .ok_or(err(Invalid)),
-        ScalarType::TimeSpan if kind == CellKind::String => parse_timespan(text.as_bytes())
-            .map(Value::TimeSpan)
-            .map_err(err),
-        ScalarType::TimeSpan if kind == CellKind::Number => parse_i64(text)
+        ScalarType::TimeSpan if is_number => parse_i64(text)
             .map(|t| Value::TimeSpan(TimeSpan::from_ticks(t)))
             .map_err(err),
-        ScalarType::Guid if kind == CellKind::String => {
-            Guid::parse(text).map(Value::Guid).ok_or(err(Invalid))
-        }
         _ => Err(err(WrongKind)),
+    }
+}
+
+/// [`convert`] of a string cell whose JSON text is `raw` and unescaped
+/// contents `text`: one dispatch on the type.
+#[inline(never)]
+pub(crate) fn convert_string<'a>(
+    ty: ScalarType,
+    raw: &'a str,
+    text: &'a str,
+) -> Result<Value<'a>, ValueError> {
+    use ValueErrorKind::{Invalid, OutOfRange};
+
+    let err = |kind| ValueError { kind, expected: ty };
+    match ty {
+        ScalarType::String => Ok(Value::String(text)),
+        ScalarType::Dynamic => Ok(Value::Dynamic(Dynamic {
+            cell: Cell::new(CellKind::String, raw, text),
+        })),
+        ScalarType::Unknown => Ok(Value::Other(Cell::new(CellKind::String, raw, text))),
+        _ if text.is_empty() => Ok(Value::Null),
+        ScalarType::DateTime => DateTime::parse(text)
+            .map(Value::DateTime)
+            .ok_or(err(Invalid)),
+        ScalarType::Guid => Guid::parse(text).map(Value::Guid).ok_or(err(Invalid)),
+        ScalarType::TimeSpan => parse_timespan(text.as_bytes())
+            .map(Value::TimeSpan)
+            .map_err(err),
+        ScalarType::Decimal => Decimal::parse(text).map(Value::Decimal).ok_or(err(Invalid)),
+        ScalarType::Bool => match text {
+            "true" | "True" | "1" => Ok(Value::Bool(true)),
+            "false" | "False" | "0" => Ok(Value::Bool(false)),
+            _ => Err(err(Invalid)),
+        },
+        ScalarType::Int => {
+            let v = parse_i64(text).map_err(err)?;
+            i32::try_from(v)
+                .map(Value::Int)
+                .map_err(|_| err(OutOfRange))
+        }
+        ScalarType::Long => parse_i64(text).map(Value::Long).map_err(err),
+        ScalarType::Real => parse_real(text).map(Value::Real).map_err(err),
     }
 }
 
@@ -526,6 +548,50 @@ fn non_digits8(word: u64) -> u64 {
     (((x & LOW7).wrapping_add(0x7676_7676_7676_7676)) | x) & HIGH
 }
 
+/// Eight bytes of a fixed format: `0` where a digit goes, the byte itself
+/// elsewhere.
+#[derive(Clone, Copy)]
+struct Template {
+    /// The template's bytes, little-endian.
+    bytes: u64,
+    /// Per byte: 0x76 where a digit goes, 0x7F elsewhere.
+    add: u64,
+}
+
+impl Template {
+    const fn new(t: &[u8; 8]) -> Self {
+        let mut add = 0;
+        let mut k = 0;
+        while k < 8 {
+            let a: u64 = if t[k] == b'0' { 0x76 } else { 0x7F };
+            add |= a << (8 * k);
+            k += 1;
+        }
+        Template {
+            bytes: u64::from_le_bytes(*t),
+            add,
+        }
+    }
+
+    /// `word` XOR the template: the digits' values where digits go, 0
+    /// where the other bytes match.
+    #[inline(always)]
+    fn xor(self, word: u64) -> u64 {
+        word ^ self.bytes
+    }
+
+    /// The high bit of every byte of `x` (from [`Template::xor`]) that is
+    /// not a digit where a digit goes, or not the template's byte elsewhere.
+    #[inline(always)]
+    fn mismatch(self, x: u64) -> u64 {
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // Per byte, with no carry out of it: (x & 0x7F) + 0x76 reaches 0x80
+        // when x > 9, (x & 0x7F) + 0x7F when x > 0; `| x` flags x >= 0x80.
+        (((x & LOW7) + self.add) | x) & HIGH
+    }
+}
+
 /// The value of the first `n` bytes of `word` (little-endian), which are
 /// ASCII digits; `n` is 0 to 8 (0 gives 0).
 #[inline]
@@ -677,6 +743,27 @@ fn parse_i64_bytes(b: &[u8]) -> Result<i64, ValueErrorKind> {
     apply_sign(neg, mag).ok_or(ValueErrorKind::OutOfRange)
 }
 
+/// For each number of bytes to skip at the start of 24 (three words): the
+/// masks of the bytes of each word that are kept.
+const KEEP_DIGITS: [[u64; 3]; 25] = {
+    let mut t = [[0u64; 3]; 25];
+    let mut skip: usize = 0;
+    while skip <= 24 {
+        let mut k = 0;
+        while k < 3 {
+            let before = skip.saturating_sub(8 * k);
+            t[skip][k] = if before >= 8 {
+                0
+            } else {
+                u64::MAX << (8 * before)
+            };
+            k += 1;
+        }
+        skip += 1;
+    }
+    t
+};
+
 /// [`parse_i64`] of `t`: when the 24 bytes before the end of the text are in
 /// its buffer, the three words of them are loaded whatever the length, the
 /// bytes before the digits replaced by `'0'`s, so that 1 to 19 digits take
@@ -702,12 +789,8 @@ fn parse_i64_at(t: Around<'_>) -> Result<i64, ValueErrorKind> {
     // 23) are not looked at.
     let skip = 24 - digits;
     let word = |k: usize| word8(window, 8 * k);
-    let keep = |k: usize| {
-        let before = skip.saturating_sub(8 * k).min(8) as u32;
-        u64::MAX.checked_shl(8 * before).unwrap_or(0)
-    };
     let (hi, mid, lo) = (word(0), word(1), word(2));
-    let (khi, kmid, klo) = (keep(0), keep(1), keep(2));
+    let [khi, kmid, klo] = KEEP_DIGITS.get(skip).copied().unwrap_or([0; 3]);
     let bad = (non_digits8(hi) & khi) | (non_digits8(mid) & kmid) | (non_digits8(lo) & klo);
     let value = |x: u64, keep: u64| eight_digits_value((x & keep) | (ZEROS & !keep));
     // At most 19 digits: below 10^19 < 2^64 (wrapping: the value is
@@ -1348,21 +1431,32 @@ impl DateTime {
     /// digits beyond the 7th are accepted only when they are all `0`. Years
     /// run from 0000 to 9999; seconds from 00 to 59 (no leap second).
     pub fn parse(s: &str) -> Option<DateTime> {
+        // Three overlapping words: `YYYY-MM-`, `DDTHH:MM`, `HH:MM:SS`, each
+        // XORed with its template: each digit's value, and 0 for each
+        // separator as expected.
+        const T0: Template = Template::new(b"0000-00-");
+        const T1: Template = Template::new(b"00000:00");
+        const T2: Template = Template::new(b"00:00:00");
         let b = s.as_bytes();
         let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
-        let [y0, y1, y2, y3, dash1, mo0, mo1, dash2, d0, d1, t, h0, h1, colon1, mi0, mi1, colon2, s0, s1] =
-            *head;
-        let separators = (dash1 == b'-')
-            & (dash2 == b'-')
-            & matches!(t, b'T' | b't' | b' ')
-            & (colon1 == b':')
-            & (colon2 == b':');
-        let digits = [y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1]
-            .map(|c| c.wrapping_sub(b'0'));
-        if !separators | digits.iter().any(|&d| d > 9) {
+        let word = |at: usize| head.get(at..at + 8).map_or(0, load_le);
+        let t = head[10];
+        // The `T` (or `t` or space) read on its own, as a `0` in the word.
+        let (x0, x1, x2) = (
+            T0.xor(word(0)),
+            T1.xor((word(8) & !(0xFF << 16)) | (0x30 << 16)),
+            T2.xor(word(11)),
+        );
+        let bad = T0.mismatch(x0) | T1.mismatch(x1) | T2.mismatch(x2);
+        if (bad != 0) | !matches!(t, b'T' | b't' | b' ') {
             return None;
         }
-        let [y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1] = digits.map(u32::from);
+        // Byte k of `pairs(x)`: the two-digit value of bytes k and k + 1.
+        let pairs = |x: u64| x.wrapping_mul(10).wrapping_add(x >> 8);
+        let byte = |x: u64, k: u32| (x >> (8 * k)) as u32 & 0xFF;
+        let (p0, p1, p2) = (pairs(x0), pairs(x1), pairs(x2));
+        let (year, month, day) = (byte(p0, 0) * 100 + byte(p0, 2), byte(p0, 5), byte(p1, 0));
+        let (hour, minute, second) = (byte(p2, 0), byte(p2, 3), byte(p2, 6));
         let mut i = 19;
         let mut sub = 0;
         if byte_is(b, i, b'.') {
@@ -1375,16 +1469,7 @@ impl DateTime {
         if i != b.len() {
             return None;
         }
-        ticks_from_fields(
-            y0 * 1000 + y1 * 100 + y2 * 10 + y3,
-            mo0 * 10 + mo1,
-            d0 * 10 + d1,
-            h0 * 10 + h1,
-            mi0 * 10 + mi1,
-            s0 * 10 + s1,
-            sub,
-        )
-        .map(DateTime::from_ticks)
+        ticks_from_fields(year, month, day, hour, minute, second, sub).map(DateTime::from_ticks)
     }
 
     /// The instant with the given calendar fields, or `None` when a field is
@@ -1504,6 +1589,22 @@ fn apply_sign(neg: bool, mag: u64) -> Option<i64> {
     }
 }
 
+/// The leading digits of a timespan's text when there are 8 or more: how
+/// many, and their value (`None` beyond an `i64` of ticks or days).
+#[inline(never)]
+fn long_lead(b: &[u8]) -> (usize, Option<u64>) {
+    let mut i = 0;
+    let mut lead = 0u64;
+    scan_digits(b, &mut i, &mut lead);
+    // Exact up to 19 significant digits; from 20 on (at least 10^19), too
+    // many ticks or days for an i64 of ticks either way.
+    if i > 19 && significant_digits(b.get(..i).unwrap_or(&[])) > 19 {
+        (i, None)
+    } else {
+        (i, Some(lead))
+    }
+}
+
 fn parse_timespan(b: &[u8]) -> Result<TimeSpan, ValueErrorKind> {
     use ValueErrorKind::{Invalid, OutOfRange};
 
@@ -1512,19 +1613,12 @@ fn parse_timespan(b: &[u8]) -> Result<TimeSpan, ValueErrorKind> {
         _ => (false, b),
     };
     // Leading digits: ticks, days or hours, depending on what follows.
-    let mut i = 0;
-    let mut lead = 0u64;
-    scan_digits(b, &mut i, &mut lead);
+    // Up to 7 of them (all but the longest day counts) from one load.
+    let (n, v) = leading_digits8(b, 0);
+    let (i, lead) = if n < 8 { (n, Some(v)) } else { long_lead(b) };
     if i == 0 {
         return Err(Invalid);
     }
-    // Exact up to 19 significant digits; from 20 on (at least 10^19), too
-    // many ticks or days for an i64 of ticks either way.
-    let lead = if i > 19 && significant_digits(b.get(..i).unwrap_or(&[])) > 19 {
-        None
-    } else {
-        Some(lead)
-    };
     let (days, hh_at) = match b.get(i) {
         None => {
             let ticks = lead.and_then(|mag| apply_sign(neg, mag));
@@ -1534,17 +1628,19 @@ fn parse_timespan(b: &[u8]) -> Result<TimeSpan, ValueErrorKind> {
         Some(b':') if i == 2 => (Some(0), 0),
         _ => return Err(Invalid),
     };
-    let hms: &[u8; 8] = b
-        .get(hh_at..hh_at + 8)
-        .and_then(|x| x.try_into().ok())
-        .ok_or(Invalid)?;
-    let [h0, h1, colon1, m0, m1, colon2, s0, s1] = *hms;
-    let digits = [h0, h1, m0, m1, s0, s1].map(|c| c.wrapping_sub(b'0'));
-    if (colon1 != b':') | (colon2 != b':') | digits.iter().any(|&d| d > 9) {
+    // `hh:mm:ss` in one word, checked against its template at once.
+    const CLOCK: Template = Template::new(b"00:00:00");
+    let x = CLOCK.xor(
+        b.get(hh_at..hh_at + 8)
+            .map_or(0x3A3A_3A3A_3A3A_3A3A, load_le),
+    );
+    if CLOCK.mismatch(x) != 0 {
         return Err(Invalid);
     }
-    let [h0, h1, m0, m1, s0, s1] = digits.map(u32::from);
-    let (hours, minutes, seconds) = (h0 * 10 + h1, m0 * 10 + m1, s0 * 10 + s1);
+    // Byte k: the two-digit value of bytes k and k + 1.
+    let pairs = x.wrapping_mul(10).wrapping_add(x >> 8);
+    let byte = |k: u32| (pairs >> (8 * k)) as u32 & 0xFF;
+    let (hours, minutes, seconds) = (byte(0), byte(3), byte(6));
     let mut i = hh_at + 8;
     let mut frac = 0;
     if byte_is(b, i, b'.') {
@@ -1635,23 +1731,6 @@ pub struct Guid([u8; 16]);
 /// Where each byte's two hex digits start in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
 const GUID_POSITIONS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
-/// Hex digit values; 0xFF for every other byte.
-const HEX: [u8; 256] = {
-    let mut t = [0xFFu8; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        t[b'a' as usize + i] = 10 + i as u8;
-        t[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    t
-};
-
 impl Guid {
     /// The all-zero guid.
     pub const NIL: Guid = Guid([0; 16]);
@@ -1669,20 +1748,44 @@ impl Guid {
     /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex digits in any case).
     pub fn parse(s: &str) -> Option<Guid> {
         let b: &[u8; 36] = s.as_bytes().try_into().ok()?;
-        if (b[8] != b'-') | (b[13] != b'-') | (b[18] != b'-') | (b[23] != b'-') {
-            return None;
+        // The 32 hex digits side by side, then each byte converted on its
+        // own with no branch and no table (the compiler takes them 16 at a
+        // time): a byte that is not a hex digit becomes 0xFF, whose high
+        // nibble shows in `seen` at the end.
+        let mut hex = [0u8; 32];
+        hex[..8].copy_from_slice(&b[..8]);
+        hex[8..12].copy_from_slice(&b[9..13]);
+        hex[12..16].copy_from_slice(&b[14..18]);
+        hex[16..20].copy_from_slice(&b[19..23]);
+        hex[20..].copy_from_slice(&b[24..]);
+        let mut seen = 0;
+        for c in hex.iter_mut() {
+            *c = hex_nibble(*c);
+            seen |= *c;
         }
-        // Every lookup unconditionally; a byte that is not a hex digit maps
-        // to 0xFF, whose high nibble shows in `seen` at the end.
+        let dashes = (b[8] == b'-') & (b[13] == b'-') & (b[18] == b'-') & (b[23] == b'-');
         let mut out = [0u8; 16];
-        let mut seen = 0u8;
-        for (byte, &at) in out.iter_mut().zip(GUID_POSITIONS.iter()) {
-            let hi = HEX[usize::from(b.get(at).copied().unwrap_or(0))];
-            let lo = HEX[usize::from(b.get(at + 1).copied().unwrap_or(0))];
-            seen |= hi | lo;
-            *byte = (hi << 4) | lo;
+        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+            if let [hi, lo] = *pair {
+                *byte = (hi << 4) | (lo & 0xF);
+            }
         }
-        (seen < 16).then_some(Guid(out))
+        (dashes & (seen < 16)).then_some(Guid(out))
+    }
+}
+
+/// The value of the hex digit `c`, or 0xFF. Branch-free.
+#[inline(always)]
+fn hex_nibble(c: u8) -> u8 {
+    let digit = c.wrapping_sub(b'0');
+    // `| 0x20` maps exactly `A`..=`F` onto `a`..=`f` (and leaves those).
+    let letter = (c | 0x20).wrapping_sub(b'a');
+    if digit < 10 {
+        digit
+    } else if letter < 6 {
+        letter + 10
+    } else {
+        0xFF
     }
 }
 
@@ -1914,8 +2017,9 @@ impl<'a> Dynamic<'a> {
 #[cfg(test)]
 mod reference {
     use super::{
-        apply_sign, exponent, DateTime, Guid, TimeSpan, ValueErrorKind, DAYS_TO_0001,
-        GUID_POSITIONS, TICKS_PER_DAY, TICKS_PER_SECOND,
+        apply_sign, exponent, Cell, CellKind, DateTime, Decimal, Dynamic, Guid, ScalarType,
+        TimeSpan, Value, ValueError, ValueErrorKind, DAYS_TO_0001, GUID_POSITIONS, TICKS_PER_DAY,
+        TICKS_PER_SECOND,
     };
 
     /// Parses exactly `-?[0-9]+` into an `i64`, never through `f64`.
@@ -2135,6 +2239,47 @@ mod reference {
     }
 
     /// `Guid::parse`.
+    /// [`super::convert`] of a string cell, as it was before string cells
+    /// got their own dispatch ([`super::convert_string`]).
+    pub(super) fn convert_string_cell(
+        ty: ScalarType,
+        cell: Cell<'_>,
+    ) -> Result<Value<'_>, ValueError> {
+        use ValueErrorKind::{Invalid, OutOfRange, WrongKind};
+        assert_eq!(cell.kind(), CellKind::String);
+        let err = |kind| ValueError::new(kind, ty);
+        let text = cell.text();
+        match ty {
+            ScalarType::Dynamic => return Ok(Value::Dynamic(Dynamic::new(cell))),
+            ScalarType::Unknown => return Ok(Value::Other(cell)),
+            ScalarType::String => return Ok(Value::String(text)),
+            _ if text.is_empty() => return Ok(Value::Null),
+            _ => {}
+        }
+        match ty {
+            ScalarType::Bool => match text {
+                "true" | "True" | "1" => Ok(Value::Bool(true)),
+                "false" | "False" | "0" => Ok(Value::Bool(false)),
+                _ => Err(err(Invalid)),
+            },
+            ScalarType::Int => {
+                let v = parse_i64(text).map_err(err)?;
+                i32::try_from(v)
+                    .map(Value::Int)
+                    .map_err(|_| err(OutOfRange))
+            }
+            ScalarType::Long => parse_i64(text).map(Value::Long).map_err(err),
+            ScalarType::Real => parse_real(text).map(Value::Real).map_err(err),
+            ScalarType::Decimal => Decimal::parse(text).map(Value::Decimal).ok_or(err(Invalid)),
+            ScalarType::DateTime => datetime(text).map(Value::DateTime).ok_or(err(Invalid)),
+            ScalarType::TimeSpan => parse_timespan(text.as_bytes())
+                .map(Value::TimeSpan)
+                .map_err(err),
+            ScalarType::Guid => guid(text).map(Value::Guid).ok_or(err(Invalid)),
+            _ => Err(err(WrongKind)),
+        }
+    }
+
     pub(super) fn guid(s: &str) -> Option<Guid> {
         let b = s.as_bytes();
         if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| !byte_is(b, i, b'-')) {
@@ -2276,8 +2421,10 @@ mod reference {
     }
 
     fn hex_value(c: u8) -> Option<u8> {
-        let v = super::HEX[usize::from(c)];
-        (v != 0xFF).then_some(v)
+        // `to_digit` takes either case.
+        char::from(c)
+            .to_digit(16)
+            .and_then(|v| u8::try_from(v).ok())
     }
 }
 
@@ -2666,6 +2813,130 @@ mod fast_parser_tests {
             "01234567+89ab-cdef-0123-456789ABCDEF",
         ] {
             same_fixed_formats(text).unwrap();
+        }
+    }
+
+    /// Every valid form with each byte replaced by every other ASCII byte
+    /// and by a few non-ASCII characters, with each byte deleted, and cut
+    /// at each length: the templates, the hex conversion and the day, hour
+    /// and fraction reads see every wrong byte at every place.
+    #[test]
+    fn fixed_formats_with_every_byte_changed() {
+        let valid = [
+            "2020-03-04T14:05:01.1234567Z",
+            "2020-03-04t14:05:01.12Z",
+            "2020-02-29 23:59:59z",
+            "0000-02-29T00:00:00",
+            "9999-12-31T23:59:59.9999999000Z",
+            "04:05:06",
+            "-04:05:06.1234567",
+            "1.04:05:06",
+            "-123.23:59:59.1",
+            "1234567.04:05:06.1234567",
+            "10675199.02:48:05.4775807",
+            "123456789.04:05:06",
+            "1234567",
+            "01234567-89ab-cdef-0123-456789ABCDEF",
+            "ffffffff-FFFF-aAaA-0000-9999999999ff",
+        ];
+        for text in valid {
+            same_fixed_formats(text).unwrap();
+            for at in 0..text.len() {
+                let (head, rest) = text.split_at(at);
+                let tail = &rest[1..];
+                for c in
+                    (0u8..0x80)
+                        .map(char::from)
+                        .chain(['é', '\u{660}', '\u{ff10}', '\u{10000}'])
+                {
+                    same_fixed_formats(&format!("{head}{c}{tail}")).unwrap();
+                }
+                same_fixed_formats(&format!("{head}{tail}")).unwrap();
+                same_fixed_formats(head).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn hex_nibbles_of_every_byte() {
+        for c in 0..=u8::MAX {
+            let want = char::from(c).to_digit(16).map_or(0xFF, |v| v as u8);
+            assert_eq!(hex_nibble(c), want, "{c:#x}");
+        }
+    }
+
+    fn same_string_conversion(text: &str) -> Result<(), TestCaseError> {
+        let raw = format!("{text:?}");
+        let cell = Cell::new(CellKind::String, &raw, text);
+        for ty in ScalarType::ALL {
+            // Compared as text: NaN is not equal to itself.
+            let want = format!("{:?}", reference::convert_string_cell(ty, cell));
+            let via_cell = format!("{:?}", convert(ty, cell));
+            let direct = format!("{:?}", convert_string(ty, &raw, text));
+            prop_assert_eq!(&via_cell, &want, "{:?} {}", ty, text);
+            prop_assert_eq!(&direct, &want, "{:?} {}", ty, text);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn string_conversions_at_the_edges() {
+        for text in [
+            "",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "False",
+            "0",
+            "1",
+            "2",
+            "-0",
+            "12",
+            "-1",
+            "2147483647",
+            "2147483648",
+            "-2147483648",
+            "-2147483649",
+            "9223372036854775808",
+            "1.5",
+            "1e3",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "inf",
+            " 1",
+            "+1",
+            ".5",
+            "5.",
+            "2020-03-04T14:05:01.1234567Z",
+            "04:05:06",
+            "1.04:05:06",
+            "01234567-89ab-cdef-0123-456789ABCDEF",
+            "null",
+            "{}",
+            "[1]",
+            "é",
+        ] {
+            same_string_conversion(text).unwrap();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn string_conversions_match_reference(
+            number in "[-+]?[0-9]{0,22}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{0,4})?",
+            dt in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,9})?[Zz]?",
+            ts in "-?([0-9]{1,9}\\.)?[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,8})?",
+            guid in "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            word in "(true|false|True|False|NaN|-?Infinity|[01])",
+            any_text in any::<String>(),
+        ) {
+            for text in [&number, &dt, &ts, &guid, &word, &any_text] {
+                same_string_conversion(text)?;
+            }
         }
     }
 
