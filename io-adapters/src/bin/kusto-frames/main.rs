@@ -353,7 +353,7 @@ impl Progress {
         let now = Instant::now();
         Progress {
             total,
-            on: io::stderr().is_terminal() && total.map_or(true, |t| t >= Self::MIN_SIZE),
+            on: io::stderr().is_terminal() && total.is_none_or(|t| t >= Self::MIN_SIZE),
             start: now,
             last: now,
         }
