@@ -9,7 +9,7 @@ use crate::event::{
     CellSpan, Column, DataSetCompletion, DataSetHeader, Event, Fragment, FragmentType, RawJson,
     Row, RowError, TableCompletion, TableInfo, TableKind, TableProgress,
 };
-use crate::lex::{Lexer, TokKind, Token};
+use crate::lex::{Cells, Lexer, TokKind, Token};
 use crate::unchecked::str_from_validated;
 
 /// Limits that turn hostile input into errors instead of memory growth.
@@ -20,6 +20,7 @@ pub struct DecoderConfig {
     max_row_bytes: u64,
     max_columns: usize,
     max_open_tables: usize,
+    join_chunks: usize,
 }
 
 impl Default for DecoderConfig {
@@ -30,6 +31,7 @@ impl Default for DecoderConfig {
             max_row_bytes: 64 << 20,
             max_columns: 10_000,
             max_open_tables: 1024,
+            join_chunks: 512,
         }
     }
 }
@@ -69,7 +71,25 @@ impl DecoderConfig {
         self.max_open_tables = n;
         self
     }
+
+    /// Chunks of at most `n` bytes are copied into the decoder and joined
+    /// to the bytes before them, instead of being decoded in place. With
+    /// chunks that small most rows are cut by a chunk's end, and a cut cell
+    /// costs more to carry over token by token than the copy: joined, a
+    /// cell cut by a chunk's end is simply scanned again, whole, once the
+    /// next chunk has arrived. Cells of joined chunks borrow from the
+    /// decoder's buffer ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed)
+    /// is `false`). Larger chunks are decoded in place, zero-copy. Memory
+    /// stays bounded: the buffer holds the row in progress and one chunk.
+    /// Default 512; 0 turns joining off.
+    pub fn join_chunks(&mut self, n: usize) -> &mut Self {
+        self.join_chunks = n;
+        self
+    }
 }
+
+/// See [`Decoder::compact`].
+const COMPACT_MIN: usize = 4096;
 
 /// The format of the body, detected from its first bytes and keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -347,6 +367,17 @@ pub struct Decoder {
     top_exceptions: bool,
     pending: Option<Emit>,
     failed: Option<Error>,
+    /// Joined small chunks (see [`DecoderConfig::join_chunks`]): while it is
+    /// not empty, the lexer's chunk indices refer to it.
+    acc: Vec<u8>,
+    /// Where decoding stopped in `acc`.
+    acc_pos: usize,
+    /// Decoding stopped at a row cell cut by the end of `acc` (a
+    /// well-formed beginning of a cell: at the end of input, the body was
+    /// cut short).
+    acc_cut: bool,
+    /// The chunk being fed is joined (decoded from `acc`).
+    joined: bool,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -390,16 +421,59 @@ impl Decoder {
             top_exceptions: false,
             pending: None,
             failed: None,
+            acc: Vec::new(),
+            acc_pos: 0,
+            acc_cut: false,
+            joined: false,
         }
     }
 
     /// Feeds the next chunk of the body. Drain the returned [`Feed`].
+    ///
+    /// Chunks of at most [`DecoderConfig::join_chunks`] bytes (512 by
+    /// default) are copied into the decoder and joined to what came before.
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
+        let mut acc = core::mem::take(&mut self.acc);
+        let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
+        if joined {
+            self.compact(&mut acc);
+            acc.extend_from_slice(chunk);
+        } else if !acc.is_empty() {
+            // Back to decoding in place: the lexer lets go of `acc`.
+            self.lexer.end_chunk(&acc, self.acc_pos);
+            acc.clear();
+            self.acc_pos = 0;
+        }
+        let pos = if joined { self.acc_pos } else { 0 };
+        self.joined = joined;
         Feed {
             dec: self,
             chunk,
-            pos: 0,
+            pos,
             done: false,
+            acc,
+            joined,
+        }
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.failed = Some(e);
+        e
+    }
+
+    /// Drops the bytes at the front of the join buffer that nothing refers
+    /// to any more, once they are at least half of it and [`COMPACT_MIN`]
+    /// bytes (so that the bytes kept are moved rarely).
+    fn compact(&mut self, acc: &mut Vec<u8>) {
+        let keep = if self.lexer.capturing() {
+            self.lexer.cap_chunk_start.min(self.acc_pos)
+        } else {
+            self.acc_pos
+        };
+        if keep >= COMPACT_MIN && keep * 2 >= acc.len() {
+            acc.drain(..keep);
+            self.lexer.shift(keep);
+            self.acc_pos -= keep;
         }
     }
 
@@ -414,6 +488,25 @@ impl Decoder {
             // Not sticky: feeding an empty chunk drains it, then finish works.
             return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
         }
+        if self.acc_pos < self.acc.len() {
+            let end = self.lexer.base + self.acc.len() as u64;
+            if !self.acc_cut {
+                // A feed dropped before it was drained: like `pending`.
+                let at = self.lexer.base + self.acc_pos as u64;
+                return Err(Error::new(ErrorKind::EventsPending, at));
+            }
+            // A row cell cut by the end of the body.
+            let e = Error::new(ErrorKind::UnexpectedEof, end);
+            self.failed = Some(e);
+            return Err(e);
+        }
+        if !self.acc.is_empty() {
+            let mut acc = core::mem::take(&mut self.acc);
+            self.lexer.end_chunk(&acc, self.acc_pos);
+            acc.clear();
+            self.acc = acc;
+            self.acc_pos = 0;
+        }
         let r = self.lexer.at_eof().and_then(|()| {
             if self.format == Some(Format::V2) && !self.completion_seen {
                 Err(Error::new(ErrorKind::MissingCompletion, self.lexer.base))
@@ -427,9 +520,9 @@ impl Decoder {
         r
     }
 
-    /// Bytes consumed so far, over all chunks.
+    /// Bytes consumed so far, over all chunks (joined chunks count whole).
     pub fn offset(&self) -> u64 {
-        self.lexer.base
+        self.lexer.base + self.acc.len() as u64
     }
 
     /// The body's format, once its first bytes (and for an object, the key
@@ -1159,6 +1252,7 @@ impl Decoder {
                     part,
                     unesc: &lx.unesc,
                     cells: &this.cells,
+                    joined: this.joined,
                 })
             }
             Emit::RowError { start, end } => Event::RowError(RowError {
@@ -1180,6 +1274,11 @@ pub struct Feed<'d, 'c> {
     chunk: &'c [u8],
     pos: usize,
     done: bool,
+    /// The decoder's join buffer, held while the feed lives.
+    acc: Vec<u8>,
+    /// Decoding `acc` (the chunk joined to the bytes before it) rather than
+    /// `chunk` in place.
+    joined: bool,
 }
 
 impl Feed<'_, '_> {
@@ -1189,57 +1288,74 @@ impl Feed<'_, '_> {
         if let Some(e) = self.dec.failed {
             return Err(e);
         }
-        let emit = match self.dec.pending.take() {
+        // What is decoded: the chunk in place, or the join buffer.
+        let chunk: &[u8] = if self.joined { &self.acc } else { self.chunk };
+        let dec = &mut *self.dec;
+        let emit = match dec.pending.take() {
             Some(e) => e,
             None => loop {
                 if self.done {
                     return Ok(None);
                 }
-                let dec = &mut *self.dec;
                 if dec.pos == Pos::Rows && dec.lexer.between_tokens() {
-                    if let Some(p) = dec.lexer.fast_next_row(self.chunk, &mut self.pos) {
+                    if let Some(p) = dec.lexer.fast_next_row(chunk, &mut self.pos) {
                         dec.begin_row(p);
                     }
                 }
                 if dec.pos == Pos::Row && dec.depth == 0 && dec.lexer.between_tokens() {
                     let max = dec.cfg.max_columns;
-                    if let Some(end) =
-                        dec.lexer
-                            .fast_cells(self.chunk, &mut self.pos, &mut dec.cells, max)
-                    {
-                        dec.lexer.end_outer();
-                        dec.pos = Pos::Rows;
-                        break Emit::Row { end };
+                    match dec.lexer.fast_cells(
+                        chunk,
+                        &mut self.pos,
+                        &mut dec.cells,
+                        max,
+                        self.joined,
+                    ) {
+                        Cells::Row(end) => {
+                            dec.lexer.end_outer();
+                            dec.pos = Pos::Rows;
+                            break Emit::Row { end };
+                        }
+                        Cells::Short => {
+                            // The rest of the buffer is the beginning of a
+                            // cell: it waits for the next chunk.
+                            dec.acc_pos = self.pos;
+                            dec.acc_cut = true;
+                            self.done = true;
+                            return Ok(None);
+                        }
+                        Cells::Stop => {}
                     }
                 } else if dec.pos == Pos::Row && dec.depth > 0 && dec.lexer.between_tokens() {
-                    match dec.nested_rest(self.chunk, &mut self.pos) {
+                    match dec.nested_rest(chunk, &mut self.pos) {
                         Ok(true) => continue,
                         Ok(false) => {}
-                        Err(e) => return Err(self.fail(e)),
+                        Err(e) => return Err(dec.fail(e)),
                     }
                 }
-                let t = match self.dec.lexer.next(self.chunk, &mut self.pos) {
+                let t = match dec.lexer.next(chunk, &mut self.pos) {
                     Ok(Some(t)) => t,
                     Ok(None) => {
-                        self.dec.lexer.end_chunk(self.chunk, self.pos);
+                        if self.joined {
+                            // The lexer keeps referring to the buffer.
+                            dec.acc_pos = self.pos;
+                            dec.acc_cut = false;
+                        } else {
+                            dec.lexer.end_chunk(chunk, self.pos);
+                        }
                         self.done = true;
                         return Ok(None);
                     }
-                    Err(e) => return Err(self.fail(e)),
+                    Err(e) => return Err(dec.fail(e)),
                 };
-                match self.dec.handle(t, self.chunk, self.pos) {
+                match dec.handle(t, chunk, self.pos) {
                     Ok(Some(e)) => break e,
                     Ok(None) => {}
-                    Err(e) => return Err(self.fail(e)),
+                    Err(e) => return Err(dec.fail(e)),
                 }
             },
         };
-        Ok(Some(self.dec.build(emit, self.chunk)))
-    }
-
-    fn fail(&mut self, e: Error) -> Error {
-        self.dec.failed = Some(e);
-        e
+        Ok(Some(dec.build(emit, chunk)))
     }
 
     /// Bytes of the chunk consumed so far. If the feed is dropped before
@@ -1247,17 +1363,30 @@ impl Feed<'_, '_> {
     /// even when that is empty: one token can complete two events (a frame
     /// without `Rows` gives its head and its end event), and the second
     /// waits for the next `next_event`. `finish` reports
-    /// [`ErrorKind::EventsPending`] rather than lose it.
+    /// [`ErrorKind::EventsPending`] rather than lose it. A joined chunk
+    /// (see [`DecoderConfig::join_chunks`]) is consumed whole at once: what
+    /// is left of it is decoded on the next feed, even an empty one.
     pub fn consumed(&self) -> usize {
-        self.pos
+        if self.joined {
+            self.chunk.len()
+        } else {
+            self.pos
+        }
     }
 }
 
 impl Drop for Feed<'_, '_> {
     fn drop(&mut self) {
-        if !self.done {
+        if self.joined {
+            if !self.done {
+                self.dec.acc_pos = self.pos;
+                self.dec.acc_cut = false;
+            }
+        } else if !self.done {
             self.dec.lexer.end_chunk(self.chunk, self.pos);
         }
+        // The buffer goes back (with its allocation, even when empty).
+        self.dec.acc = core::mem::take(&mut self.acc);
     }
 }
 

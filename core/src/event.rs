@@ -257,6 +257,8 @@ pub struct Row<'a> {
     pub(crate) part: &'a [u8],
     pub(crate) unesc: &'a [u8],
     pub(crate) cells: &'a [CellSpan],
+    /// `part` is the decoder's join buffer, not the chunk being fed.
+    pub(crate) joined: bool,
 }
 
 impl<'a> Row<'a> {
@@ -386,11 +388,13 @@ impl<'a> Row<'a> {
 
     /// `true` when cell `i` borrows from the chunk being fed (zero-copy),
     /// `false` when it was copied into the decoder's scratch (straddling a
-    /// chunk boundary). Unescaped string text is always in scratch.
+    /// chunk boundary, or in a chunk small enough to be joined, see
+    /// [`DecoderConfig::join_chunks`](crate::DecoderConfig::join_chunks)).
+    /// Unescaped string text is always in scratch.
     pub fn cell_is_borrowed(&self, i: usize) -> bool {
         self.cells
             .get(i)
-            .is_some_and(|sp| sp.start >= self.spill.len())
+            .is_some_and(|sp| !self.joined && sp.start >= self.spill.len())
     }
 }
 

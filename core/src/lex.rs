@@ -200,8 +200,15 @@ impl Lexer {
         self.depth
     }
 
-    fn capturing(&self) -> bool {
+    pub(crate) fn capturing(&self) -> bool {
         self.outer || self.tstate != TState::None
+    }
+
+    /// The chunk lost its first `k` bytes, which nothing refers to (see
+    /// `Decoder::compact`): chunk indices move down by `k`.
+    pub(crate) fn shift(&mut self, k: usize) {
+        self.base += k as u64;
+        self.cap_chunk_start = self.cap_chunk_start.saturating_sub(k);
     }
 
     #[inline]
@@ -764,13 +771,20 @@ impl Lexer {
     /// token-by-token path would have: that path then takes over, so errors
     /// and their offsets are the same. Returns the row's logical end when it
     /// consumed the row's `]`.
+    ///
+    /// With `join` (the decoder joins small chunks, see `Decoder::feed`), a
+    /// cell whose bytes run to the chunk's end as a well-formed beginning of
+    /// a cell (and are at most [`JOIN_TAIL`] long) is left alone:
+    /// [`Cells::Short`], `pos` at its first byte, the lexer as before it. It
+    /// is scanned again, whole, once more bytes have been joined to it.
     pub(crate) fn fast_cells(
         &mut self,
         chunk: &[u8],
         pos: &mut usize,
         cells: &mut Vec<CellSpan>,
         max_cells: usize,
-    ) -> Option<usize> {
+        join: bool,
+    ) -> Cells {
         let lim = self.limit(chunk.len());
         // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
         let off = self.spill.len().wrapping_sub(self.cap_chunk_start);
@@ -790,11 +804,11 @@ impl Lexer {
                     }
                     Some(b']') => {
                         let t = self.close(TokKind::EndArr, p, pos);
-                        return Some(t.end);
+                        return Cells::Row(t.end);
                     }
                     _ => {
                         *pos = p;
-                        return None;
+                        return Cells::Stop;
                     }
                 }
             }
@@ -802,7 +816,7 @@ impl Lexer {
                 p = skip_ws(c, p);
                 if c.get(p) == Some(&b']') {
                     let t = self.close(TokKind::EndArr, p, pos);
-                    return Some(t.end);
+                    return Cells::Row(t.end);
                 }
             }
             _ => {}
@@ -817,6 +831,9 @@ impl Lexer {
                 break at_value;
             }
             let mut unesc = None;
+            // The chunk's end cuts this cell and its beginning is short
+            // enough to scan again when joined to the next chunk.
+            let join_here = join && lim == chunk.len() && lim - p <= JOIN_TAIL;
             let end = match b {
                 b'"' => {
                     let from = self.unesc.len();
@@ -827,6 +844,12 @@ impl Lexer {
                             }
                             Some((CellKind::String, q))
                         }
+                        Err(StrStop::Cut { .. }) if join_here => {
+                            self.unesc.truncate(from);
+                            self.expect = at_value;
+                            *pos = p;
+                            return Cells::Short;
+                        }
                         Err(StrStop::Cut { escaped }) if lim == chunk.len() => {
                             // The chunk ends inside this string, cleanly:
                             // the token path goes on from here, without
@@ -836,7 +859,7 @@ impl Lexer {
                             self.begin_token(p, TState::Str(Str::Normal), false);
                             self.escaped = escaped;
                             *pos = lim;
-                            return None;
+                            return Cells::Stop;
                         }
                         Err(_) => {
                             self.unesc.truncate(from);
@@ -844,7 +867,15 @@ impl Lexer {
                         }
                     }
                 }
-                b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
+                b'-' | b'0'..=b'9' => match fast_number(chunk, p, lim) {
+                    Some(q) => Some((CellKind::Number, q)),
+                    None if join_here && number_runs_out(c, p) => {
+                        self.expect = at_value;
+                        *pos = p;
+                        return Cells::Short;
+                    }
+                    None => None,
+                },
                 // Near the chunk's end a nested value is likely cut: the
                 // token path then takes it (going on with
                 // `fast_nested_rest`), rather than scanning it twice.
@@ -864,7 +895,15 @@ impl Lexer {
                     } else {
                         CellKind::Bool
                     };
-                    literal_end(c, p, b).map(|q| (kind, q))
+                    match literal_end(c, p, b) {
+                        Some(q) => Some((kind, q)),
+                        None if join_here && literal_runs_out(c, p, b) => {
+                            self.expect = at_value;
+                            *pos = p;
+                            return Cells::Short;
+                        }
+                        None => None,
+                    }
                 }
                 _ => None,
             };
@@ -885,7 +924,7 @@ impl Lexer {
                 }
                 Some(b']') => {
                     let t = self.close(TokKind::EndArr, p, pos);
-                    return Some(t.end);
+                    return Cells::Row(t.end);
                 }
                 // Whitespace after the cell is consumed: the token path
                 // skips it as well.
@@ -894,7 +933,7 @@ impl Lexer {
         };
         self.expect = expect;
         *pos = p;
-        None
+        Cells::Stop
     }
 
     /// Between rows (after a row of a `Rows` array): consumes `,` and the
@@ -1012,6 +1051,73 @@ impl Lexer {
             Err(Error::new(ErrorKind::UnexpectedEof, self.base))
         }
     }
+}
+
+/// What [`Lexer::fast_cells`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cells {
+    /// It consumed the row's `]`: the row's logical end.
+    Row(usize),
+    /// It stopped where the token path goes on.
+    Stop,
+    /// (Joining only.) It stopped at a cell cut by the chunk's end, which
+    /// waits for more bytes.
+    Short,
+}
+
+/// The longest beginning of a cut cell that [`Lexer::fast_cells`] leaves for
+/// the next chunk when joining (longer ones go on token by token, rather
+/// than being scanned again and again).
+pub(crate) const JOIN_TAIL: usize = 32;
+
+/// `true` when `c[p..]` (all the bytes up to the limit) is a well-formed
+/// beginning of a JSON number that more bytes could complete, including a
+/// whole number (its end is known only from the byte after it).
+fn number_runs_out(c: &[u8], p: usize) -> bool {
+    let end = c.len();
+    let mut i = p;
+    if c.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match c.get(i) {
+        None => return true,
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(c, i + 1),
+        _ => return false,
+    }
+    if i == end {
+        return true;
+    }
+    if c.get(i) == Some(&b'.') {
+        let j = digits(c, i + 1);
+        if j == end {
+            return true;
+        }
+        if j == i + 1 {
+            return false;
+        }
+        i = j;
+    }
+    if matches!(c.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(c.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        return digits(c, i) == end;
+    }
+    false
+}
+
+/// `true` when `c[p..]` (all the bytes up to the limit) is a proper
+/// beginning of the literal that starts with `first`.
+fn literal_runs_out(c: &[u8], p: usize, first: u8) -> bool {
+    let word: &[u8] = match first {
+        b't' => TRUE,
+        b'f' => FALSE,
+        _ => NULL,
+    };
+    c.get(p..)
+        .is_some_and(|have| have.len() < word.len() && word.starts_with(have))
 }
 
 /// How close to the chunk's end a nested cell starts for the fast path to

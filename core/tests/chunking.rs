@@ -1,7 +1,7 @@
 //! Chunk-split invariance: any chunking of the same bytes yields the same
 //! events, errors and error offsets.
 
-use kusto_frames::{decode_chunks, Decoder, ErrorKind, Event, OwnedEvent};
+use kusto_frames::{decode_chunks_with, Decoder, DecoderConfig, ErrorKind, Event, OwnedEvent};
 use proptest::prelude::*;
 
 const SAMPLES: &[&str] = &[
@@ -28,10 +28,45 @@ const SAMPLES: &[&str] = &[
     r#"[{"FrameType":"DataTable","TableId":0,"Columns":[],"Rows":[[1],["a\x"]]}]"#,
     // Malformed: invalid number inside a dynamic cell.
     r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[{"a":01}]]}]"#,
+    // Truncated inside a cell of each kind (a joined chunk holds such a cell
+    // back for the next chunk: at the end of input it must fail the same).
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,-"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,2.5e"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,12"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,tr"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,"a\u00"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,{"a":[1,"#,
+    // Malformed at the end of a cell that could look cut.
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,01"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,-x"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,1.]]}]"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,trux"#,
+    r#"[{"FrameType":"DataTable","TableId":0,"Rows":[[1,"a\q"#,
 ];
 
+/// Decoding with chunks joined as by default, or never (in place).
+fn decode(join: bool, parts: &[&[u8]]) -> (Vec<OwnedEvent>, Result<(), kusto_frames::Error>) {
+    let mut cfg = DecoderConfig::default();
+    if !join {
+        cfg.join_chunks(0);
+    }
+    decode_chunks_with(&mut Decoder::with_config(cfg), parts.iter().copied())
+}
+
+/// The reference: the whole body in one chunk, decoded in place.
 fn whole(body: &[u8]) -> (Vec<OwnedEvent>, Result<(), kusto_frames::Error>) {
-    decode_chunks([body])
+    decode(false, &[body])
+}
+
+/// Chunks decoded joined (the default for small chunks) and in place: both
+/// must agree.
+fn decode_chunks<'a>(
+    parts: impl IntoIterator<Item = &'a [u8]>,
+) -> (Vec<OwnedEvent>, Result<(), kusto_frames::Error>) {
+    let parts: Vec<&[u8]> = parts.into_iter().collect();
+    let joined = decode(true, &parts);
+    assert_eq!(joined, decode(false, &parts), "joined vs in place");
+    joined
 }
 
 fn split(body: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
@@ -125,47 +160,45 @@ fn samples_decode_as_expected() {
     );
 }
 
+/// For each row, whether each cell borrows from the chunk being fed.
+fn borrowed(cfg: &DecoderConfig, parts: &[&[u8]]) -> Vec<Vec<bool>> {
+    let mut dec = Decoder::with_config(cfg.clone());
+    let mut rows = Vec::new();
+    for part in parts {
+        let mut feed = dec.feed(part);
+        while let Some(ev) = feed.next_event().unwrap() {
+            if let Event::Row(row) = ev {
+                rows.push((0..row.len()).map(|i| row.cell_is_borrowed(i)).collect());
+            }
+        }
+    }
+    dec.finish().unwrap();
+    rows
+}
+
 #[test]
 fn cells_borrow_from_the_chunk_unless_they_straddle() {
     let body = SAMPLES[0].as_bytes();
+    let mut in_place = DecoderConfig::default();
+    in_place.join_chunks(0);
     // Whole buffer: every cell is borrowed.
-    let mut dec = Decoder::new();
-    let mut feed = dec.feed(body);
-    let mut seen = 0;
-    while let Some(ev) = feed.next_event().unwrap() {
-        if let Event::Row(row) = ev {
-            for i in 0..row.len() {
-                assert!(row.cell_is_borrowed(i));
-            }
-            seen += 1;
-        }
-    }
-    drop(feed);
-    dec.finish().unwrap();
-    assert_eq!(seen, 3);
+    assert_eq!(borrowed(&in_place, &[body]), vec![vec![true; 3]; 3]);
 
     // Split inside the first cell of the second row: that cell is copied,
     // the cells after it are borrowed from the second chunk.
     let at = SAMPLES[0].find("日本").unwrap() + 2;
-    let mut dec = Decoder::new();
-    let mut rows = Vec::new();
-    for part in [&body[..at], &body[at..]] {
-        let mut feed = dec.feed(part);
-        while let Some(ev) = feed.next_event().unwrap() {
-            if let Event::Row(row) = ev {
-                rows.push(
-                    (0..row.len())
-                        .map(|i| row.cell_is_borrowed(i))
-                        .collect::<Vec<_>>(),
-                );
-            }
-        }
-    }
-    dec.finish().unwrap();
+    let parts = [&body[..at], &body[at..]];
     assert_eq!(
-        rows,
+        borrowed(&in_place, &parts),
         vec![vec![true; 3], vec![false, true, true], vec![true; 3]]
     );
+
+    // Joined (both parts are under the default 512 bytes): every cell is
+    // in the decoder's buffer; a larger chunk is decoded in place.
+    assert!(body.len() > 512 && at <= 512 && body.len() - at <= 512);
+    let joined = DecoderConfig::default();
+    assert_eq!(borrowed(&joined, &parts), vec![vec![false; 3]; 3]);
+    assert_eq!(borrowed(&joined, &[body]), vec![vec![true; 3]; 3]);
 }
 
 #[test]

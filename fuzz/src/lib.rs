@@ -55,8 +55,9 @@ pub type Decoded = (Vec<OwnedEvent>, Result<(), Error>);
 /// empty chunk before every chunk and after the last, `7` decode with tight
 /// limits ([`tight_config`]) instead of the defaults.
 ///
-/// Checks that the split decode gives exactly the events and the outcome of
-/// decoding the body as one chunk, that every error offset is within the
+/// Checks that the split decode, with small chunks joined (the default) and
+/// in place, gives exactly the events and the outcome of decoding the body
+/// as one chunk, that every error offset is within the
 /// body, and the per-event invariants of [`check_events`].
 pub fn check_decode_chunked(data: &[u8]) {
     let Some((&sel, body)) = data.split_first() else {
@@ -77,22 +78,26 @@ pub fn check_decode_chunked(data: &[u8]) {
         chunks.push(&[]);
     }
 
-    let (whole, split) = if tight {
-        (
-            decode_with(tight_config(), [body]),
-            decode_with(tight_config(), chunks.iter().copied()),
-        )
+    // The reference decodes the body in place; the chunks are decoded both
+    // joined (small chunks are, by default) and in place.
+    let joined = if tight {
+        tight_config()
     } else {
-        (decode_chunks([body]), decode_chunks(chunks.iter().copied()))
+        DecoderConfig::default()
     };
+    let mut in_place = joined.clone();
+    in_place.join_chunks(0);
+    let whole = decode_with(in_place.clone(), [body]);
+    let split = decode_with(joined, chunks.iter().copied());
+    let split_in_place = decode_with(in_place, chunks.iter().copied());
     check_events(body, &whole);
     check_events(body, &split);
+    let how = format!("chunks of {size} bytes (empty chunks: {empties}, tight limits: {tight})");
+    assert_same(&whole, &split, &format!("one chunk vs joined {how}"));
     assert_same(
         &whole,
-        &split,
-        &format!(
-            "one chunk vs chunks of {size} bytes (empty chunks: {empties}, tight limits: {tight})"
-        ),
+        &split_in_place,
+        &format!("one chunk vs in-place {how}"),
     );
 }
 
