@@ -5,7 +5,9 @@
 //! Feed the body in chunks of any size, split anywhere, and drain events.
 //! Rows are handed out as soon as their `]` arrives, so memory is bounded by
 //! the largest row, never by a table or the response. Cells borrow from the
-//! chunk when they lie inside it.
+//! chunk when they lie inside it (chunks of at most
+//! [`DecoderConfig::join_chunks`] bytes, 512 by default, are copied and
+//! joined instead).
 //!
 //! ```
 //! use kusto_frames::{Decoder, Event};
