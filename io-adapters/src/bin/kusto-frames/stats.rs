@@ -32,6 +32,19 @@ impl Counts {
         self.bad += o.bad;
     }
 
+    /// Converts every cell of a row typed with its own columns
+    /// (`Row::value`, which converts numbers from the row's bytes).
+    fn row(&mut self, row: &Row<'_>) {
+        for i in 0..row.len() {
+            self.cells += 1;
+            match row.value(i) {
+                Some(Ok(Value::Null)) => self.nulls += 1,
+                Some(Ok(_)) | None => {}
+                Some(Err(_)) => self.bad += 1,
+            }
+        }
+    }
+
     /// Converts every cell of a row typed with `columns`.
     fn cells<'a>(
         &mut self,
@@ -103,7 +116,7 @@ impl Stats {
             f.untyped.push(raw());
             return;
         }
-        f.counts.cells(row.columns(), row.cells());
+        f.counts.row(row);
         if f.v1 && is_v1_toc(row.columns()) {
             f.toc.push(raw());
         }
