@@ -438,11 +438,9 @@ impl Decoder {
         if joined {
             self.compact(&mut acc);
             acc.extend_from_slice(chunk);
-        } else if !acc.is_empty() {
-            // Back to decoding in place: the lexer lets go of `acc`.
-            self.lexer.end_chunk(&acc, self.acc_pos);
-            acc.clear();
-            self.acc_pos = 0;
+        } else {
+            // Back to decoding in place.
+            self.release(&mut acc);
         }
         let pos = if joined { self.acc_pos } else { 0 };
         self.joined = joined;
@@ -452,7 +450,17 @@ impl Decoder {
             pos,
             done: false,
             acc,
-            joined,
+        }
+    }
+
+    /// The lexer lets go of the join buffer `acc` (decoded up to
+    /// `acc_pos`), which is emptied: what it holds of a value in progress
+    /// moves to the lexer's spill, as at the end of a chunk decoded in place.
+    fn release(&mut self, acc: &mut Vec<u8>) {
+        if !acc.is_empty() {
+            self.lexer.end_chunk(acc, self.acc_pos);
+            acc.clear();
+            self.acc_pos = 0;
         }
     }
 
@@ -489,24 +497,18 @@ impl Decoder {
             return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
         }
         if self.acc_pos < self.acc.len() {
-            let end = self.lexer.base + self.acc.len() as u64;
             if !self.acc_cut {
                 // A feed dropped before it was drained: like `pending`.
                 let at = self.lexer.base + self.acc_pos as u64;
                 return Err(Error::new(ErrorKind::EventsPending, at));
             }
             // A row cell cut by the end of the body.
-            let e = Error::new(ErrorKind::UnexpectedEof, end);
-            self.failed = Some(e);
-            return Err(e);
+            let end = self.lexer.base + self.acc.len() as u64;
+            return Err(self.fail(Error::new(ErrorKind::UnexpectedEof, end)));
         }
-        if !self.acc.is_empty() {
-            let mut acc = core::mem::take(&mut self.acc);
-            self.lexer.end_chunk(&acc, self.acc_pos);
-            acc.clear();
-            self.acc = acc;
-            self.acc_pos = 0;
-        }
+        let mut acc = core::mem::take(&mut self.acc);
+        self.release(&mut acc);
+        self.acc = acc;
         let r = self.lexer.at_eof().and_then(|()| {
             if self.format == Some(Format::V2) && !self.completion_seen {
                 Err(Error::new(ErrorKind::MissingCompletion, self.lexer.base))
@@ -1274,11 +1276,9 @@ pub struct Feed<'d, 'c> {
     chunk: &'c [u8],
     pos: usize,
     done: bool,
-    /// The decoder's join buffer, held while the feed lives.
+    /// The decoder's join buffer, held while the feed lives (decoded
+    /// instead of `chunk` when `dec.joined`).
     acc: Vec<u8>,
-    /// Decoding `acc` (the chunk joined to the bytes before it) rather than
-    /// `chunk` in place.
-    joined: bool,
 }
 
 impl Feed<'_, '_> {
@@ -1288,9 +1288,9 @@ impl Feed<'_, '_> {
         if let Some(e) = self.dec.failed {
             return Err(e);
         }
-        // What is decoded: the chunk in place, or the join buffer.
-        let chunk: &[u8] = if self.joined { &self.acc } else { self.chunk };
         let dec = &mut *self.dec;
+        // What is decoded: the chunk in place, or the join buffer.
+        let chunk: &[u8] = if dec.joined { &self.acc } else { self.chunk };
         let emit = match dec.pending.take() {
             Some(e) => e,
             None => loop {
@@ -1309,7 +1309,7 @@ impl Feed<'_, '_> {
                         &mut self.pos,
                         &mut dec.cells,
                         max,
-                        self.joined,
+                        dec.joined,
                     ) {
                         Cells::Row(end) => {
                             dec.lexer.end_outer();
@@ -1336,7 +1336,7 @@ impl Feed<'_, '_> {
                 let t = match dec.lexer.next(chunk, &mut self.pos) {
                     Ok(Some(t)) => t,
                     Ok(None) => {
-                        if self.joined {
+                        if dec.joined {
                             // The lexer keeps referring to the buffer.
                             dec.acc_pos = self.pos;
                             dec.acc_cut = false;
@@ -1367,7 +1367,7 @@ impl Feed<'_, '_> {
     /// (see [`DecoderConfig::join_chunks`]) is consumed whole at once: what
     /// is left of it is decoded on the next feed, even an empty one.
     pub fn consumed(&self) -> usize {
-        if self.joined {
+        if self.dec.joined {
             self.chunk.len()
         } else {
             self.pos
@@ -1377,7 +1377,7 @@ impl Feed<'_, '_> {
 
 impl Drop for Feed<'_, '_> {
     fn drop(&mut self) {
-        if self.joined {
+        if self.dec.joined {
             if !self.done {
                 self.dec.acc_pos = self.pos;
                 self.dec.acc_cut = false;
@@ -1690,7 +1690,7 @@ mod tests {
         let mut most = 0usize;
         for chunk in body.chunks(64) {
             let mut feed = dec.feed(chunk);
-            assert!(feed.joined);
+            assert!(feed.dec.joined);
             while let Some(ev) = feed.next_event().unwrap() {
                 rows += u64::from(matches!(ev, Event::Row(_)));
             }
