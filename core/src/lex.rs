@@ -833,7 +833,7 @@ impl Lexer {
             let mut unesc = None;
             // The chunk's end cuts this cell and its beginning is short
             // enough to scan again when joined to the next chunk.
-            let join_here = join && lim == chunk.len() && lim - p <= JOIN_TAIL;
+            let join_here = || join && lim == chunk.len() && lim - p <= JOIN_TAIL;
             let end = match b {
                 b'"' => {
                     let from = self.unesc.len();
@@ -844,11 +844,9 @@ impl Lexer {
                             }
                             Some((CellKind::String, q))
                         }
-                        Err(StrStop::Cut { .. }) if join_here => {
+                        Err(StrStop::Cut { .. }) if join_here() => {
                             self.unesc.truncate(from);
-                            self.expect = at_value;
-                            *pos = p;
-                            return Cells::Short;
+                            return self.hold(at_value, pos, p);
                         }
                         Err(StrStop::Cut { escaped }) if lim == chunk.len() => {
                             // The chunk ends inside this string, cleanly:
@@ -867,15 +865,7 @@ impl Lexer {
                         }
                     }
                 }
-                b'-' | b'0'..=b'9' => match fast_number(chunk, p, lim) {
-                    Some(q) => Some((CellKind::Number, q)),
-                    None if join_here && number_runs_out(c, p) => {
-                        self.expect = at_value;
-                        *pos = p;
-                        return Cells::Short;
-                    }
-                    None => None,
-                },
+                b'-' | b'0'..=b'9' => fast_number(chunk, p, lim).map(|q| (CellKind::Number, q)),
                 // Near the chunk's end a nested value is likely cut: the
                 // token path then takes it (going on with
                 // `fast_nested_rest`), rather than scanning it twice.
@@ -895,19 +885,14 @@ impl Lexer {
                     } else {
                         CellKind::Bool
                     };
-                    match literal_end(c, p, b) {
-                        Some(q) => Some((kind, q)),
-                        None if join_here && literal_runs_out(c, p, b) => {
-                            self.expect = at_value;
-                            *pos = p;
-                            return Cells::Short;
-                        }
-                        None => None,
-                    }
+                    literal_end(c, p, b).map(|q| (kind, q))
                 }
                 _ => None,
             };
             let Some((kind, q)) = end else {
+                if join_here() && scalar_runs_out(c, p, b) {
+                    return self.hold(at_value, pos, p);
+                }
                 break at_value;
             };
             cells.push(CellSpan {
@@ -934,6 +919,14 @@ impl Lexer {
         self.expect = expect;
         *pos = p;
         Cells::Stop
+    }
+
+    /// [`Lexer::fast_cells`] leaves the cell at `p`, cut by the chunk's end,
+    /// for the next chunk: [`Cells::Short`], expecting `expect` there.
+    fn hold(&mut self, expect: Expect, pos: &mut usize, p: usize) -> Cells {
+        self.expect = expect;
+        *pos = p;
+        Cells::Short
     }
 
     /// Between rows (after a row of a `Rows` array): consumes `,` and the
@@ -1070,51 +1063,21 @@ pub(crate) enum Cells {
 /// than being scanned again and again).
 pub(crate) const JOIN_TAIL: usize = 32;
 
-/// `true` when `c[p..]` (all the bytes up to the limit) is a well-formed
-/// beginning of a JSON number that more bytes could complete, including a
-/// whole number (its end is known only from the byte after it).
-fn number_runs_out(c: &[u8], p: usize) -> bool {
-    let end = c.len();
-    let mut i = p;
-    if c.get(i) == Some(&b'-') {
-        i += 1;
-    }
-    match c.get(i) {
-        None => return true,
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i = digits(c, i + 1),
-        _ => return false,
-    }
-    if i == end {
-        return true;
-    }
-    if c.get(i) == Some(&b'.') {
-        let j = digits(c, i + 1);
-        if j == end {
-            return true;
-        }
-        if j == i + 1 {
-            return false;
-        }
-        i = j;
-    }
-    if matches!(c.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(c.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        return digits(c, i) == end;
-    }
-    false
-}
-
-/// `true` when `c[p..]` (all the bytes up to the limit) is a proper
-/// beginning of the literal that starts with `first`.
-fn literal_runs_out(c: &[u8], p: usize, first: u8) -> bool {
+/// `true` when `c[p..]` (all the bytes up to the limit), a number or a
+/// literal beginning with `first`, is a well-formed beginning that more
+/// bytes could complete: a number whose grammar ran out of bytes, or ended
+/// with them (its end is known only from the byte after it), or a proper
+/// beginning of `true`, `false` or `null`.
+fn scalar_runs_out(c: &[u8], p: usize, first: u8) -> bool {
     let word: &[u8] = match first {
         b't' => TRUE,
         b'f' => FALSE,
-        _ => NULL,
+        b'n' => NULL,
+        b'-' | b'0'..=b'9' => {
+            let mut failed = 0;
+            return number_span(c, p, &mut failed).unwrap_or(failed) == c.len();
+        }
+        _ => return false,
     };
     c.get(p..)
         .is_some_and(|have| have.len() < word.len() && word.starts_with(have))
@@ -1450,6 +1413,22 @@ fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
 #[inline(always)]
 fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
     let c = chunk.get(..lim)?;
+    let i = number_span(c, p, &mut 0)?;
+    match c.get(i) {
+        Some(b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') => Some(i),
+        Some(b'}') if in_object => Some(i),
+        _ => None,
+    }
+}
+
+/// The JSON number grammar over `c` from `p`: the end of the longest
+/// well-formed number there (what follows it is not looked at), or `None`
+/// with `failed` set to the index at which the grammar failed (`c.len()`
+/// when the bytes ran out inside a part that needs more: after `-`, `.`,
+/// `e`, a sign). The hot caller ignores `failed` (the stores then compile
+/// away).
+#[inline(always)]
+fn number_span(c: &[u8], p: usize, failed: &mut usize) -> Option<usize> {
     let mut i = p;
     if c.get(i) == Some(&b'-') {
         i += 1;
@@ -1457,11 +1436,15 @@ fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option
     match c.get(i) {
         Some(b'0') => i += 1,
         Some(b'1'..=b'9') => i = digits(c, i + 1),
-        _ => return None,
+        _ => {
+            *failed = i;
+            return None;
+        }
     }
     if c.get(i) == Some(&b'.') {
         let j = digits(c, i + 1);
         if j == i + 1 {
+            *failed = j;
             return None;
         }
         i = j;
@@ -1473,15 +1456,12 @@ fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option
         }
         let j = digits(c, i);
         if j == i {
+            *failed = j;
             return None;
         }
         i = j;
     }
-    match c.get(i) {
-        Some(b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') => Some(i),
-        Some(b'}') if in_object => Some(i),
-        _ => None,
-    }
+    Some(i)
 }
 
 /// End of the run of ASCII digits in `c` starting at `i`, eight at a time:
