@@ -36,11 +36,8 @@ impl Counts {
     /// (`Row::value`, which converts numbers from the row's bytes).
     fn row(&mut self, row: &Row<'_>) {
         for i in 0..row.len() {
-            self.cells += 1;
-            match row.value(i) {
-                Some(Ok(Value::Null)) => self.nulls += 1,
-                Some(Ok(_)) | None => {}
-                Some(Err(_)) => self.bad += 1,
+            if let Some(v) = row.value(i) {
+                self.count(v);
             }
         }
     }
@@ -56,12 +53,18 @@ impl Counts {
                 kusto_frames::value::ScalarType::Unknown,
                 Column::scalar_type,
             );
-            self.cells += 1;
-            match convert(ty, cell) {
-                Ok(Value::Null) => self.nulls += 1,
-                Ok(_) => {}
-                Err(_) => self.bad += 1,
-            }
+            self.count(convert(ty, cell));
+        }
+    }
+
+    /// One converted cell.
+    #[inline]
+    fn count<E>(&mut self, v: Result<Value<'_>, E>) {
+        self.cells += 1;
+        match v {
+            Ok(Value::Null) => self.nulls += 1,
+            Ok(_) => {}
+            Err(_) => self.bad += 1,
         }
     }
 }
