@@ -315,18 +315,23 @@ impl<'a> Row<'a> {
         let sp = self.cells.get(i)?;
         let bytes = self.slice(sp.start, sp.end);
         let raw = str_from_validated(bytes);
-        let text = match (sp.kind, sp.unesc) {
-            (CellKind::String, Some((a, b))) => {
-                str_from_validated(self.unesc.get(a..b).unwrap_or(&[]))
-            }
-            // Inside the quotes of a validated string token: UTF-8 (the
-            // quotes are ASCII, so no character is split).
-            (CellKind::String, None) => {
-                str_from_validated(bytes.get(1..bytes.len().saturating_sub(1)).unwrap_or(&[]))
-            }
+        let text = match sp.kind {
+            CellKind::String => self.string_text(sp, bytes),
             _ => raw,
         };
         Some(Cell::new(sp.kind, raw, text))
+    }
+
+    /// The unescaped contents of the string cell `sp`, whose raw bytes
+    /// (quotes included) are `raw`.
+    #[inline]
+    fn string_text(&self, sp: &CellSpan, raw: &'a [u8]) -> &'a str {
+        str_from_validated(match sp.unesc {
+            Some((a, b)) => self.unesc.get(a..b).unwrap_or(&[]),
+            // Inside the quotes of a validated string token: UTF-8 (the
+            // quotes are ASCII, so no character is split).
+            None => raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[]),
+        })
     }
 
     /// The cells in order.
@@ -359,13 +364,7 @@ impl<'a> Row<'a> {
             // The other common case: no `Cell`, one dispatch on the type.
             let (buf, start, end) = self.locate(sp.start, sp.end);
             let raw = buf.get(start..end).unwrap_or(&[]);
-            // Inside the quotes of a validated string token: UTF-8 (the
-            // quotes are ASCII, so no character is split).
-            let text = match sp.unesc {
-                Some((a, b)) => self.unesc.get(a..b).unwrap_or(&[]),
-                None => raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[]),
-            };
-            convert_string(ty, str_from_validated(raw), str_from_validated(text))
+            convert_string(ty, str_from_validated(raw), self.string_text(sp, raw))
         } else {
             convert_other(ty, self.cell(i)?)
         };
