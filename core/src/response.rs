@@ -5,7 +5,8 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::event::{Event, TableKind};
+use crate::cell::{Cell, CellKind};
+use crate::event::{Event, Row, TableInfo, TableKind};
 use crate::value::{convert, ScalarType, Value};
 
 /// A parsed JSON value, for the small error objects the service sends.
@@ -449,6 +450,46 @@ pub struct ErrorTracker {
     v1_toc: Option<(usize, usize)>,
     v1_kinds: Vec<(i64, String)>,
     v1_tables: i64,
+    /// Rows of the current table, kept while what tells whether they report
+    /// errors (its kind, columns or id) has not arrived yet.
+    held: Option<Held>,
+}
+
+/// The rows of a table whose frame sent `Rows` before the properties that
+/// tell whether they report errors: judged when the frame ends.
+#[derive(Debug, Clone, Default)]
+struct Held {
+    rows: Vec<HeldRow>,
+    /// Rows past the tracker's limit, not kept.
+    overflow: u64,
+}
+
+/// A row kept by [`Held`]: its table id and text, and each cell's kind, raw
+/// JSON and text.
+#[derive(Debug, Clone)]
+struct HeldRow {
+    table_id: Option<i64>,
+    text: String,
+    cells: Vec<(CellKind, String, String)>,
+}
+
+impl HeldRow {
+    fn new(row: &Row<'_>) -> Self {
+        HeldRow {
+            table_id: row.table_id(),
+            text: row_text(row),
+            cells: row
+                .cells()
+                .map(|c| (c.kind(), String::from(c.raw()), String::from(c.text())))
+                .collect(),
+        }
+    }
+
+    fn cell(&self, i: usize) -> Option<Cell<'_>> {
+        self.cells
+            .get(i)
+            .map(|(kind, raw, text)| Cell::new(*kind, raw, text))
+    }
 }
 
 fn find_col(cols: &[crate::event::Column], name: &str) -> Option<usize> {
@@ -460,13 +501,13 @@ fn is_empty_array(raw: &str) -> bool {
     matches!(Json::parse(raw), Some(Json::Array(items)) if items.is_empty())
 }
 
-fn qci_level(t: &crate::event::TableInfo<'_>) -> Option<usize> {
+fn qci_level(t: &TableInfo<'_>) -> Option<usize> {
     (t.kind == Some(TableKind::QueryCompletionInformation))
         .then(|| find_col(t.columns, "Level"))
         .flatten()
 }
 
-fn row_text(row: &crate::event::Row<'_>) -> String {
+fn row_text(row: &Row<'_>) -> String {
     let mut s = String::from("[");
     for (i, c) in row.cells().enumerate() {
         if i > 0 {
@@ -478,8 +519,8 @@ fn row_text(row: &crate::event::Row<'_>) -> String {
     s
 }
 
-fn int_cell(row: &crate::event::Row<'_>, i: usize) -> Option<i64> {
-    match convert(ScalarType::Long, row.cell(i)?) {
+fn int_cell(cell: Option<Cell<'_>>) -> Option<i64> {
+    match convert(ScalarType::Long, cell?) {
         Ok(Value::Long(v)) => Some(v),
         _ => None,
     }
@@ -512,6 +553,7 @@ impl ErrorTracker {
             v1_toc: None,
             v1_kinds: Vec::new(),
             v1_tables: 0,
+            held: None,
         }
     }
 
@@ -529,9 +571,25 @@ impl ErrorTracker {
     }
 
     /// Records the errors `ev` reports.
+    ///
+    /// A frame may send its `Rows` before the properties that tell whether
+    /// they report errors (a `DataTable`'s `TableKind` or `Columns`, a
+    /// `TableFragment`'s `TableId`, a V1 table's `Columns`): its rows are
+    /// then kept (at most the limit; past it they count as
+    /// [`ErrorTracker::dropped`] if the table turns out to report errors)
+    /// and judged when the frame ends.
     pub fn observe(&mut self, ev: &Event<'_>) {
         match ev {
-            Event::DataTable(t) => self.qci_level = qci_level(t),
+            Event::DataTable(t) => {
+                self.qci_level = qci_level(t);
+                self.hold_if(t.kind.is_none() || t.columns.is_empty());
+            }
+            Event::DataTableEnd(t) => {
+                if let Some(held) = self.held.take() {
+                    self.qci_level = qci_level(t);
+                    self.judge(held);
+                }
+            }
             Event::TableHeader(t) => {
                 if let (Some(id), Some(li)) = (t.table_id, qci_level(t)) {
                     if self.qci_tables.len() < self.limit {
@@ -540,57 +598,32 @@ impl ErrorTracker {
                 }
             }
             Event::TableFragment(f) => {
-                self.qci_level = self
-                    .qci_tables
-                    .iter()
-                    .find(|(id, _)| Some(*id) == f.table_id)
-                    .map(|(_, li)| *li);
+                self.qci_level = self.qci_fragment(f.table_id);
+                self.hold_if(f.table_id.is_none() && !self.qci_tables.is_empty());
+            }
+            Event::TableFragmentEnd(f) => {
+                if let Some(held) = self.held.take() {
+                    self.qci_level = self.qci_fragment(f.table_id);
+                    self.judge(held);
+                }
             }
             Event::V1Table(t) => {
                 self.qci_level = None;
                 self.v1_tables = t.table_id.unwrap_or(0) + 1;
-                let sev = find_col(t.columns, "Severity");
-                self.v1_severity = sev.filter(|_| find_col(t.columns, "StatusCode").is_some());
-                self.v1_toc = match (find_col(t.columns, "Kind"), find_col(t.columns, "Ordinal")) {
-                    (Some(k), Some(o)) if find_col(t.columns, "Name").is_some() => Some((o, k)),
-                    _ => None,
-                };
-                if self.v1_toc.is_some() {
-                    self.v1_kinds.clear();
+                self.v1_columns(t);
+                self.hold_if(t.columns.is_empty());
+            }
+            Event::V1TableEnd(t) => {
+                if let Some(held) = self.held.take() {
+                    self.v1_columns(t);
+                    self.judge(held);
                 }
             }
-            Event::Row(row) => {
-                if let Some(li) = self.qci_level {
-                    if let Some(level) = int_cell(row, li).filter(|l| *l <= 2) {
-                        self.push(ResponseError::QueryCompletion {
-                            level,
-                            row: row_text(row),
-                        });
-                    }
-                }
-                if let Some(si) = self.v1_severity {
-                    if let Some(severity) = int_cell(row, si).filter(|s| *s <= 2) {
-                        if self.v1_status.len() >= self.limit {
-                            self.dropped += 1;
-                        } else {
-                            self.v1_status.push((
-                                row.table_id().unwrap_or(-1),
-                                ResponseError::QueryStatus {
-                                    severity,
-                                    row: row_text(row),
-                                },
-                            ));
-                        }
-                    }
-                }
-                if let Some((o, k)) = self.v1_toc {
-                    if let (Some(ord), Some(kind)) = (int_cell(row, o), row.cell(k)) {
-                        if self.v1_kinds.len() < self.limit {
-                            self.v1_kinds.push((ord, String::from(kind.text())));
-                        }
-                    }
-                }
-            }
+            Event::Row(row) => match &mut self.held {
+                Some(held) if held.rows.len() < self.limit => held.rows.push(HeldRow::new(row)),
+                Some(held) => held.overflow += 1,
+                None => self.row(row.table_id(), &|i| row.cell(i), &|| row_text(row)),
+            },
             Event::RowError(e) => self.push(ResponseError::Row {
                 table_id: e.table_id,
                 index: e.index,
@@ -636,6 +669,85 @@ impl ErrorTracker {
                 raw: String::from(raw.get()),
             }),
             _ => {}
+        }
+    }
+
+    /// Starts keeping the rows of the frame that begins, if `hold`.
+    fn hold_if(&mut self, hold: bool) {
+        self.held = hold.then(Held::default);
+    }
+
+    /// Judges the rows kept while their table's properties were unknown,
+    /// now that they are known.
+    fn judge(&mut self, held: Held) {
+        for r in &held.rows {
+            self.row(r.table_id, &|i| r.cell(i), &|| r.text.clone());
+        }
+        if held.overflow > 0
+            && (self.qci_level.is_some() || self.v1_severity.is_some() || self.v1_toc.is_some())
+        {
+            self.dropped += held.overflow;
+        }
+    }
+
+    /// The Level column of the progressive QueryCompletionInformation table
+    /// `id`, if it is one.
+    fn qci_fragment(&self, id: Option<i64>) -> Option<usize> {
+        self.qci_tables
+            .iter()
+            .find(|(t, _)| Some(*t) == id)
+            .map(|(_, li)| *li)
+    }
+
+    /// The V1 table `t`: does it have the QueryStatus or the
+    /// TableOfContents columns.
+    fn v1_columns(&mut self, t: &TableInfo<'_>) {
+        let sev = find_col(t.columns, "Severity");
+        self.v1_severity = sev.filter(|_| find_col(t.columns, "StatusCode").is_some());
+        self.v1_toc = match (find_col(t.columns, "Kind"), find_col(t.columns, "Ordinal")) {
+            (Some(k), Some(o)) if find_col(t.columns, "Name").is_some() => Some((o, k)),
+            _ => None,
+        };
+        if self.v1_toc.is_some() {
+            self.v1_kinds.clear();
+        }
+    }
+
+    /// Records the errors a row of table `table_id` reports, reading its
+    /// cells through `cell` (and its text through `text`, only for an
+    /// error).
+    fn row<'r>(
+        &mut self,
+        table_id: Option<i64>,
+        cell: &dyn Fn(usize) -> Option<Cell<'r>>,
+        text: &dyn Fn() -> String,
+    ) {
+        if let Some(li) = self.qci_level {
+            if let Some(level) = int_cell(cell(li)).filter(|l| *l <= 2) {
+                self.push(ResponseError::QueryCompletion { level, row: text() });
+            }
+        }
+        if let Some(si) = self.v1_severity {
+            if let Some(severity) = int_cell(cell(si)).filter(|s| *s <= 2) {
+                if self.v1_status.len() >= self.limit {
+                    self.dropped += 1;
+                } else {
+                    self.v1_status.push((
+                        table_id.unwrap_or(-1),
+                        ResponseError::QueryStatus {
+                            severity,
+                            row: text(),
+                        },
+                    ));
+                }
+            }
+        }
+        if let Some((o, k)) = self.v1_toc {
+            if let (Some(ord), Some(kind)) = (int_cell(cell(o)), cell(k)) {
+                if self.v1_kinds.len() < self.limit {
+                    self.v1_kinds.push((ord, String::from(kind.text())));
+                }
+            }
         }
     }
 

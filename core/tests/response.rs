@@ -212,3 +212,170 @@ fn error_memory_is_bounded() {
     assert_eq!(errs.len(), 100);
     assert_eq!(classify(200, &errs), Outcome::PartialFailure);
 }
+
+/// A frame's properties, in the order given.
+fn frame(props: &[(&str, &str)]) -> String {
+    let body: Vec<String> = props.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// Every order of `props` (at most a few properties).
+fn orders<'a>(props: &[(&'a str, &'a str)]) -> Vec<Vec<(&'a str, &'a str)>> {
+    if props.len() <= 1 {
+        return vec![props.to_vec()];
+    }
+    let mut all = Vec::new();
+    for i in 0..props.len() {
+        let mut rest = props.to_vec();
+        let first = rest.remove(i);
+        for mut tail in orders(&rest) {
+            tail.insert(0, first);
+            all.push(tail);
+        }
+    }
+    all
+}
+
+#[test]
+fn error_rows_are_found_in_any_property_order() {
+    let head = r#"{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"}"#;
+    let end = r#"{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}"#;
+    let qci = [
+        ("FrameType", r#""DataTable""#),
+        ("TableId", "2"),
+        ("TableKind", r#""QueryCompletionInformation""#),
+        (
+            "Columns",
+            r#"[{"ColumnName":"Timestamp","ColumnType":"datetime"},{"ColumnName":"Level","ColumnType":"int"},{"ColumnName":"LevelName","ColumnType":"string"}]"#,
+        ),
+        (
+            "Rows",
+            r#"[["2020-01-01T00:00:00Z",4,"Info"],["2020-01-01T00:00:00Z",2,"Error"],["2020-01-01T00:00:00Z",1,"Critical"]]"#,
+        ),
+    ];
+    let expected = vec![
+        ResponseError::QueryCompletion {
+            level: 2,
+            row: r#"["2020-01-01T00:00:00Z",2,"Error"]"#.into(),
+        },
+        ResponseError::QueryCompletion {
+            level: 1,
+            row: r#"["2020-01-01T00:00:00Z",1,"Critical"]"#.into(),
+        },
+    ];
+    let all = orders(&qci);
+    assert_eq!(all.len(), 120);
+    for props in &all {
+        let body = format!("[{head},{},{end}]", frame(props));
+        assert_eq!(track(body.as_bytes()), expected, "{body}");
+    }
+
+    // Progressive: the fragment's TableId after its Rows.
+    let header = r#"{"FrameType":"TableHeader","TableId":2,"TableKind":"QueryCompletionInformation","TableName":"QueryCompletionInformation","Columns":[{"ColumnName":"Timestamp","ColumnType":"datetime"},{"ColumnName":"Level","ColumnType":"int"},{"ColumnName":"LevelName","ColumnType":"string"}]}"#;
+    let other = r#"{"FrameType":"TableHeader","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[{"ColumnName":"x","ColumnType":"int"}]}"#;
+    let fragment = [
+        ("FrameType", r#""TableFragment""#),
+        ("TableFragmentType", r#""DataAppend""#),
+        ("TableId", "2"),
+        (
+            "Rows",
+            r#"[["2020-01-01T00:00:00Z",4,"Info"],["2020-01-01T00:00:00Z",2,"Error"],["2020-01-01T00:00:00Z",1,"Critical"]]"#,
+        ),
+    ];
+    let primary = r#"{"FrameType":"TableFragment","Rows":[[2],[1]],"TableId":1}"#;
+    for props in orders(&fragment) {
+        let body = format!(
+            "[{head},{other},{header},{primary},{},{end}]",
+            frame(&props)
+        );
+        assert_eq!(track(body.as_bytes()), expected, "{body}");
+    }
+}
+
+#[test]
+fn v1_error_rows_are_found_in_any_property_order() {
+    let status = [
+        ("TableName", r#""Table_1""#),
+        (
+            "Columns",
+            r#"[{"ColumnName":"Timestamp","DataType":"DateTime"},{"ColumnName":"Severity","DataType":"Int32"},{"ColumnName":"SeverityName","DataType":"String"},{"ColumnName":"StatusCode","DataType":"Int32"}]"#,
+        ),
+        (
+            "Rows",
+            r#"[["2020-01-01T00:00:00Z",4,"Info",0],["2020-01-01T00:00:00Z",2,"Error",-1]]"#,
+        ),
+    ];
+    let toc = [
+        ("TableName", r#""Table_2""#),
+        (
+            "Columns",
+            r#"[{"ColumnName":"Ordinal","DataType":"Int64"},{"ColumnName":"Kind","DataType":"String"},{"ColumnName":"Name","DataType":"String"}]"#,
+        ),
+        (
+            "Rows",
+            r#"[[0,"QueryResult","PrimaryResult"],[1,"QueryStatus","QueryStatus"]]"#,
+        ),
+    ];
+    let expected = vec![ResponseError::QueryStatus {
+        severity: 2,
+        row: r#"["2020-01-01T00:00:00Z",2,"Error",-1]"#.into(),
+    }];
+    for s in orders(&status) {
+        for t in orders(&toc) {
+            let body = format!(
+                r#"{{"Tables":[{{"TableName":"Table_0","Rows":[[1]],"Columns":[{{"ColumnName":"a","DataType":"Int32"}}]}},{},{}]}}"#,
+                frame(&s),
+                frame(&t)
+            );
+            assert_eq!(track(body.as_bytes()), expected, "{body}");
+            // The TableOfContents names table 1 a result: its rows are data.
+            let renamed = body.replace(
+                r#"[1,"QueryStatus","QueryStatus"]"#,
+                r#"[1,"QueryResult","R"]"#,
+            );
+            assert_eq!(track(renamed.as_bytes()), vec![], "{renamed}");
+        }
+    }
+}
+
+#[test]
+fn rows_held_for_late_properties_are_bounded() {
+    let mut rows = String::new();
+    for i in 0..500 {
+        if i > 0 {
+            rows.push(',');
+        }
+        rows.push_str(r#"[2,"Error"]"#);
+    }
+    let body = format!(
+        r#"[{{"FrameType":"DataTable","Rows":[{rows}],"TableId":2,"TableKind":"QueryCompletionInformation","Columns":[{{"ColumnName":"Level","ColumnType":"int"}},{{"ColumnName":"LevelName","ColumnType":"string"}}]}},{{"FrameType":"DataSetCompletion","HasErrors":true}}]"#
+    );
+    let mut dec = Decoder::new();
+    let mut t = ErrorTracker::with_limit(100);
+    let mut feed = dec.feed(body.as_bytes());
+    while let Some(ev) = feed.next_event().unwrap() {
+        t.observe(&ev);
+    }
+    drop(feed);
+    dec.finish().unwrap();
+    // 100 rows kept and reported, 400 not kept, and the DataSet error.
+    assert_eq!(t.dropped(), 400 + 1);
+    let errs = t.finish();
+    assert_eq!(errs.len(), 100);
+    assert!(errs
+        .iter()
+        .all(|e| matches!(e, ResponseError::QueryCompletion { level: 2, .. })));
+
+    // A table that turns out to report no errors drops nothing.
+    let data = body.replace("QueryCompletionInformation", "PrimaryResult");
+    let mut dec = Decoder::new();
+    let mut t = ErrorTracker::with_limit(100);
+    let mut feed = dec.feed(data.as_bytes());
+    while let Some(ev) = feed.next_event().unwrap() {
+        t.observe(&ev);
+    }
+    drop(feed);
+    dec.finish().unwrap();
+    assert_eq!(t.dropped(), 0);
+    assert_eq!(t.finish(), vec![ResponseError::DataSet { errors: vec![] }]);
+}
