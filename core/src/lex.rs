@@ -1413,11 +1413,69 @@ fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
 #[inline(always)]
 fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
     let c = chunk.get(..lim)?;
-    let i = number_span(c, p, &mut 0)?;
+    let i = match crate::unchecked::nondigit_mask32(c, p) {
+        Some(m) => match number_in_window(c, p, m) {
+            Window::End(i) => i,
+            Window::Bad => return None,
+            Window::Beyond => number_span(c, p, &mut 0)?,
+        },
+        None => number_span(c, p, &mut 0)?,
+    };
     match c.get(i) {
         Some(b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') => Some(i),
         Some(b'}') if in_object => Some(i),
         _ => None,
+    }
+}
+
+/// What [`number_in_window`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// The end of the number (as [`number_span`] gives it).
+    End(usize),
+    /// Not a number that a row cell may hold (no digit where one must be,
+    /// or a leading zero followed by a digit).
+    Bad,
+    /// The number may go on past the 32 bytes: [`number_span`] decides.
+    Beyond,
+}
+
+/// [`number_span`] from `p` through a mask of the bytes in `c[p..p + 32]`
+/// that are not digits (`nondigit`): each run of digits is measured with one
+/// count of trailing zeros instead of a loop, so a number's length costs no
+/// branch. Also `Bad` for a `0` followed by a digit (which no caller
+/// accepts: the byte after the number must end it).
+#[inline(always)]
+fn number_in_window(c: &[u8], p: usize, nondigit: u32) -> Window {
+    // Bits 32 and up stand for the bytes past the window: a run reaching
+    // them may go on.
+    let m = u64::from(nondigit) | !0u64 << 32;
+    let at = |k: u32| c.get(p + k as usize).copied().unwrap_or(b' ');
+    let neg = u32::from(at(0) == b'-');
+    let mut e = neg + (m >> neg).trailing_zeros();
+    if e == neg || (at(neg) == b'0' && e > neg + 1) {
+        return Window::Bad;
+    }
+    if e < 31 && at(e) == b'.' {
+        let f = (m >> (e + 1)).trailing_zeros();
+        if f == 0 {
+            return Window::Bad;
+        }
+        e += 1 + f;
+    }
+    if e < 30 && at(e) | 0x20 == b'e' {
+        let k = e + 1 + u32::from(matches!(at(e + 1), b'+' | b'-'));
+        let f = (m >> k).trailing_zeros();
+        if f == 0 {
+            return Window::Bad;
+        }
+        e = k + f;
+    }
+    // A `.` or `e` too close to the window's end to see what follows.
+    if e >= 30 {
+        Window::Beyond
+    } else {
+        Window::End(p + e as usize)
     }
 }
 
@@ -1610,6 +1668,63 @@ mod tests {
             }
         }
         (i < lim && matches!(c[i], b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')).then_some(i)
+    }
+
+    /// The number scanners (the 32-byte window included, at every distance
+    /// from the limit) agree with the byte-at-a-time definition on
+    /// number-like text: runs of digits of every length, signs, points,
+    /// exponents and separators in any arrangement.
+    #[test]
+    fn number_scanners_match_byte_definition_on_random_text() {
+        const ALPHABET: &[u8] = b"0123456789012345678900-+.eE,]} x";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let mut buf = [b'5'; 72];
+            let r = next();
+            // Long runs of digits, with a few other bytes among them.
+            let sparse = r % 3 == 0;
+            for b in buf.iter_mut() {
+                let x = next();
+                *b = if sparse && x % 8 != 0 {
+                    b'0' + (x >> 8) as u8 % 10
+                } else {
+                    ALPHABET[(x >> 16) as usize % ALPHABET.len()]
+                };
+            }
+            if r & 8 != 0 {
+                buf[0] = b'-';
+            }
+            let p = (r >> 8) as usize % 4;
+            let lim = 72 - (r >> 16) as usize % 48;
+            let want = number_ref(&buf, p, lim);
+            assert_eq!(
+                fast_number(&buf, p, lim),
+                want,
+                "{:?} from {p} to {lim}",
+                core::str::from_utf8(&buf)
+            );
+            // Inside an object a `}` may follow the number as well.
+            let end = want.or_else(|| {
+                let mut b2 = buf;
+                let at = number_span(&buf[..lim], p, &mut 0)?;
+                (at < lim && buf[at] == b'}').then(|| {
+                    b2[at] = b',';
+                    number_ref(&b2, p, lim)
+                })?
+            });
+            assert_eq!(
+                fast_number_in(&buf, p, lim, true),
+                end,
+                "in object: {:?} from {p} to {lim}",
+                core::str::from_utf8(&buf)
+            );
+        }
     }
 
     /// The plain-run scanner stops exactly at the first special byte (or

@@ -86,3 +86,42 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> Result<usi
         None => Err(i),
     }
 }
+
+/// One bit per byte of `bytes[i..i + 32]` that is not an ASCII digit, or
+/// `None` when fewer than 32 bytes lie there. SSE2 where the target has it;
+/// elsewhere always `None` (the caller then scans byte by byte).
+#[inline(always)]
+pub(crate) fn nondigit_mask32(bytes: &[u8], i: usize) -> Option<u32> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use core::arch::x86_64::{
+            __m128i, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+            _mm_sub_epi8, _mm_xor_si128,
+        };
+        let pair = bytes.get(i..i + 32)?;
+        let (a, b) = pair.split_at(16);
+        let digits = |block: &[u8]| -> u32 {
+            assert!(block.len() >= 16);
+            // SAFETY: `block` has at least 16 readable bytes (asserted
+            // above; `get` makes the assert compile away);
+            // `_mm_loadu_si128` has no alignment requirement; SSE2 is
+            // enabled for this target (cfg above).
+            unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+                // b - '0' below 10 as an unsigned byte: flipping the high
+                // bit turns that into a signed compare with 10 - 128.
+                let t = _mm_xor_si128(
+                    _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)),
+                    _mm_set1_epi8(i8::MIN),
+                );
+                _mm_movemask_epi8(_mm_cmplt_epi8(t, _mm_set1_epi8(i8::MIN + 10))) as u32
+            }
+        };
+        Some(!(digits(a) | (digits(b) << 16)))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let _ = (bytes, i);
+        None
+    }
+}
