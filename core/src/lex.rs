@@ -1130,6 +1130,7 @@ fn fast_string_rest(
     mut out: Option<&mut Vec<u8>>,
 ) -> Result<(usize, bool), StrStop> {
     let mut escaped = false;
+    let mut runs = Runs::new();
     // `i` ends a plain run; each escape or character handled below is
     // followed by the next run.
     loop {
@@ -1209,7 +1210,52 @@ fn fast_string_rest(
             }
             _ => return Err(StrStop::Bad),
         }
-        i = plain_run(chunk, i, lim);
+        i = runs.end(chunk, i, lim);
+    }
+}
+
+/// [`plain_run`] for the runs between the escapes and characters of one
+/// string: it keeps the special bytes of the last 32 bytes it looked at
+/// (where the target has SSE2, see [`crate::unchecked::special_mask32`]), so
+/// that a run ending among them is found without loading them again.
+struct Runs {
+    /// Where the 32 bytes start (`usize::MAX`: none kept).
+    base: usize,
+    /// One bit per special byte among them.
+    mask: u32,
+}
+
+impl Runs {
+    #[inline(always)]
+    fn new() -> Self {
+        Runs {
+            base: usize::MAX,
+            mask: 0,
+        }
+    }
+
+    /// End of the plain run at `i`, as [`plain_run`].
+    #[inline(always)]
+    fn end(&mut self, chunk: &[u8], mut i: usize, lim: usize) -> usize {
+        if self.base <= i && i - self.base < 32 {
+            let m = self.mask >> (i - self.base);
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i = self.base + 32;
+        }
+        loop {
+            let Some(m) = crate::unchecked::special_mask32(chunk, i, lim) else {
+                self.base = usize::MAX;
+                return plain_run(chunk, i, lim);
+            };
+            self.base = i;
+            self.mask = m;
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 32;
+        }
     }
 }
 
@@ -1724,6 +1770,38 @@ mod tests {
                 "in object: {:?} from {p} to {lim}",
                 core::str::from_utf8(&buf)
             );
+        }
+    }
+
+    /// [`Runs`] finds the same run ends as [`plain_run`] when asked, as
+    /// [`fast_string_rest`] asks, for runs further and further on (inside
+    /// the 32 bytes it keeps, past them, and near the limit).
+    #[test]
+    fn runs_match_plain_run() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut buf = [b'a'; 100];
+            let density = 2 + next() % 40;
+            for b in buf.iter_mut() {
+                let x = next();
+                if x % density == 0 {
+                    *b = [b'"', b'\\', 0x1F, 0x80, 0xE9, 0xFF][(x >> 8) as usize % 6];
+                }
+            }
+            let lim = 100 - (next() % 60) as usize;
+            let mut runs = Runs::new();
+            let mut i = (next() % 8) as usize;
+            while i <= lim {
+                let want = plain_run(&buf, i, lim);
+                assert_eq!(runs.end(&buf, i, lim), want, "from {i} to {lim}: {buf:?}");
+                i = want + 1 + (next() % 6) as usize;
+            }
         }
     }
 

@@ -16,6 +16,48 @@ pub(crate) fn str_from_validated(bytes: &[u8]) -> &str {
     unsafe { core::str::from_utf8_unchecked(bytes) }
 }
 
+/// One bit per byte of the 16 bytes at the start of `block` that ends a
+/// plain string run (`"`, `\`, a control character or a non-ASCII byte).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn special16(block: &[u8]) -> u32 {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    assert!(block.len() >= 16);
+    // SAFETY: `block` has at least 16 readable bytes (asserted above; the
+    // callers' `get` makes the assert compile away); `_mm_loadu_si128` has
+    // no alignment requirement; SSE2 is enabled for this target (cfg
+    // above), so the intrinsics are available.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        // Signed compare: flags bytes below 0x20 and every byte >= 0x80.
+        let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, bslash), low)) as u32
+    }
+}
+
+/// One bit per byte of `bytes[i..i + 32]` that ends a plain string run (see
+/// [`find_special`]), or `None` when fewer than 32 bytes lie before `lim`.
+/// SSE2 where the target has it; elsewhere always `None`.
+#[inline(always)]
+pub(crate) fn special_mask32(bytes: &[u8], i: usize, lim: usize) -> Option<u32> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        let pair = bytes.get(i..i + 32).filter(|_| i + 32 <= lim)?;
+        let (a, b) = pair.split_at(16);
+        Some(special16(a) | (special16(b) << 16))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let _ = (bytes, i, lim);
+        None
+    }
+}
+
 /// `Ok`: index of the first byte in `bytes[i..lim]` that ends a plain
 /// string run (`"`, `\`, a control character or a non-ASCII byte), or
 /// `lim`. `Err(i)`: fewer than 16 bytes lie before `lim` in all, and none
@@ -25,26 +67,7 @@ pub(crate) fn str_from_validated(bytes: &[u8]) -> &str {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> Result<usize, usize> {
-    use core::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
     let lim = lim.min(bytes.len());
-    let special = |block: &[u8]| -> u32 {
-        debug_assert!(block.len() >= 16);
-        // SAFETY: callers pass blocks of 16 readable bytes (checked by `get`
-        // below); `_mm_loadu_si128` has no alignment requirement; SSE2 is
-        // enabled for this target (cfg above), so the intrinsics are
-        // available.
-        unsafe {
-            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-            let bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-            // Signed compare: flags bytes below 0x20 and every byte >= 0x80.
-            let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, bslash), low)) as u32
-        }
-    };
     // Thirty-two bytes per step while there is room: one branch for two
     // blocks (most strings end within 32 bytes).
     while i + 32 <= lim {
@@ -52,7 +75,7 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> Result<usi
             break;
         };
         let (a, b) = pair.split_at(16);
-        let mask = special(a) | (special(b) << 16);
+        let mask = special16(a) | (special16(b) << 16);
         if mask != 0 {
             return Ok(i + mask.trailing_zeros() as usize);
         }
@@ -62,7 +85,7 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> Result<usi
         let Some(block) = bytes.get(i..i + 16) else {
             break;
         };
-        let mask = special(block);
+        let mask = special16(block);
         if mask != 0 {
             return Ok(i + mask.trailing_zeros() as usize);
         }
@@ -76,7 +99,7 @@ pub(crate) fn find_special(bytes: &[u8], mut i: usize, lim: usize) -> Result<usi
     match lim.checked_sub(16).and_then(|a| bytes.get(a..lim)) {
         Some(block) => {
             let seen = i - (lim - 16);
-            let mask = special(block) >> seen;
+            let mask = special16(block) >> seen;
             Ok(if mask != 0 {
                 i + mask.trailing_zeros() as usize
             } else {

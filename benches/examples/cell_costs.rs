@@ -1,0 +1,155 @@
+//! What one cell of each kind costs the events tier: decodes synthetic
+//! responses whose rows hold only cells of one kind (or a given mix), in
+//! 64 KiB chunks, and prints nanoseconds per row and per cell (best of 5).
+//!
+//! `cell_costs [KINDS ...]`, each KINDS a comma-separated list of the cells
+//! of one row; with none, one line per kind. Kinds:
+//! `null`, `str` (5 to 34 letters), `esc` (as `str`, a sixth of them `\"`),
+//! `guid`, `int` (random sign and 1 to 19 digits), `real`, `obj` (a fixed
+//! object of three members), `dyn` (random objects of 1 to 4 members, with
+//! numbers, strings and literals).
+//!
+//! Noisy machines: compare kinds within one run, not runs.
+
+use std::time::Instant;
+
+use kusto_frames::{Decoder, Event};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const KINDS: [&str; 8] = ["null", "str", "esc", "guid", "int", "real", "obj", "dyn"];
+
+fn cell(kind: &str, r: &mut Rng, out: &mut String) {
+    let letter = |r: &mut Rng| char::from(b'a' + r.below(26) as u8);
+    match kind {
+        "null" => out.push_str("null"),
+        "str" | "esc" => {
+            out.push('"');
+            for _ in 0..5 + r.below(30) {
+                if kind == "esc" && r.below(6) == 0 {
+                    out.push_str("\\\"");
+                } else {
+                    out.push(letter(r));
+                }
+            }
+            out.push('"');
+        }
+        "guid" => out.push_str("\"01053871-3d5d-d524-167f-f7308444979f\""),
+        "int" => out.push_str(&((r.next() as i64) >> r.below(63)).to_string()),
+        "real" => out.push_str(&format!(
+            "{:?}",
+            (r.next() as i64 >> r.below(63)) as f64 / 1e3
+        )),
+        "obj" => out.push_str(r#"{"k1":123,"k2":"abcdef","k3":true}"#),
+        "dyn" => {
+            out.push('{');
+            for j in 0..1 + r.below(4) {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!("\"k{}\":", r.below(100)));
+                match r.below(3) {
+                    0 => out.push_str(&r.below(100_000).to_string()),
+                    1 => out.push_str("\"abcdef\""),
+                    _ => out.push_str("true"),
+                }
+            }
+            out.push('}');
+        }
+        _ => panic!("unknown cell kind {kind}; kinds: {KINDS:?}"),
+    }
+}
+
+/// A V2 response of about `bytes` whose rows hold the cells `kinds`.
+fn body(kinds: &[&str], bytes: usize) -> (Vec<u8>, u64) {
+    let mut r = Rng(0x1234_5678_9abc_def1);
+    let mut b = String::from(
+        r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":["#,
+    );
+    for i in 0..kinds.len() {
+        if i > 0 {
+            b.push(',');
+        }
+        b.push_str(&format!(
+            r#"{{"ColumnName":"c{i}","ColumnType":"dynamic"}}"#
+        ));
+    }
+    b.push_str(r#"],"Rows":["#);
+    let mut rows = 0u64;
+    while b.len() < bytes {
+        if rows > 0 {
+            b.push(',');
+        }
+        b.push('[');
+        for (i, k) in kinds.iter().enumerate() {
+            if i > 0 {
+                b.push(',');
+            }
+            cell(k, &mut r, &mut b);
+        }
+        b.push(']');
+        rows += 1;
+    }
+    b.push_str(r#"]},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#);
+    (b.into_bytes(), rows)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let lines: Vec<Vec<&str>> = if args.is_empty() {
+        KINDS.iter().map(|k| vec![*k; 12]).collect()
+    } else {
+        args.iter().map(|a| a.split(',').collect()).collect()
+    };
+    for kinds in lines {
+        let (body, rows) = body(&kinds, 20 << 20);
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let mut dec = Decoder::new();
+            let (mut n, mut sum) = (0u64, 0u64);
+            for c in body.chunks(64 * 1024) {
+                let mut feed = dec.feed(c);
+                while let Some(ev) = feed.next_event().expect("decode") {
+                    if let Event::Row(row) = ev {
+                        n += 1;
+                        for i in 0..row.len() {
+                            sum += row.cell(i).expect("cell").text().len() as u64;
+                        }
+                    }
+                }
+            }
+            dec.finish().expect("finish");
+            assert_eq!(n, rows);
+            std::hint::black_box(sum);
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        let per_row = best * 1e9 / rows as f64;
+        let label = if kinds.iter().all(|k| *k == kinds[0]) {
+            format!("{} x {}", kinds.len(), kinds[0])
+        } else {
+            kinds.join(",")
+        };
+        println!(
+            "{:<24} {:>6.0} MB/s {:>7.1} ns/row {:>6.2} ns/cell {:>5.0} B/row",
+            label,
+            body.len() as f64 / best / 1e6,
+            per_row,
+            per_row / kinds.len() as f64,
+            body.len() as f64 / rows as f64
+        );
+    }
+}
