@@ -1,9 +1,10 @@
 //! What one cell of each kind costs the events tier: decodes synthetic
 //! responses whose rows hold only cells of one kind (or a given mix), in
-//! 64 KiB chunks, and prints nanoseconds per row and per cell (best of 5).
+//! chunks, and prints nanoseconds per row and per cell (best of 5).
 //!
 //! `cell_costs [KINDS ...]`, each KINDS a comma-separated list of the cells
-//! of one row; with none, one line per kind. Kinds:
+//! of one row; with none, one line per kind (`KF_CHUNK` sets the chunk
+//! size, 65536 by default). Kinds:
 //! `null`, `str` (5 to 34 letters), `esc` (as `str`, a sixth of them `\"`),
 //! `guid`, `int` (random sign and 1 to 19 digits), `real`, `obj` (a fixed
 //! object of three members), `dyn` (random objects of 1 to 4 members, with
@@ -114,6 +115,8 @@ fn main() {
     } else {
         args.iter().map(|a| a.split(',').collect()).collect()
     };
+    let chunk: usize =
+        std::env::var("KF_CHUNK").map_or(64 * 1024, |s| s.parse().expect("KF_CHUNK"));
     for kinds in lines {
         let (body, rows) = body(&kinds, 20 << 20);
         let mut best = f64::MAX;
@@ -121,7 +124,7 @@ fn main() {
             let t = Instant::now();
             let mut dec = Decoder::new();
             let (mut n, mut sum) = (0u64, 0u64);
-            for c in body.chunks(64 * 1024) {
+            for c in body.chunks(chunk) {
                 let mut feed = dec.feed(c);
                 while let Some(ev) = feed.next_event().expect("decode") {
                     if let Event::Row(row) = ev {

@@ -432,6 +432,7 @@ impl Decoder {
     ///
     /// Chunks of at most [`DecoderConfig::join_chunks`] bytes (512 by
     /// default) are copied into the decoder and joined to what came before.
+    #[inline]
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
         let mut acc = core::mem::take(&mut self.acc);
         let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
@@ -1376,6 +1377,7 @@ impl Feed<'_, '_> {
 }
 
 impl Drop for Feed<'_, '_> {
+    #[inline]
     fn drop(&mut self) {
         if self.dec.joined {
             if !self.done {
