@@ -154,6 +154,10 @@ pub(crate) struct Lexer {
     tok_abs: u64,
     tok_key: bool,
     escaped: bool,
+    /// The string token in progress was unescaped by the fast path up to
+    /// a cut: where its output starts in `unesc`, and the logical offset
+    /// of the first byte not unescaped yet (the start of a plain run).
+    tok_unesc: Option<(usize, usize)>,
     /// Absolute offset of `chunk[0]`.
     pub(crate) base: u64,
     // ---- capture ----
@@ -184,6 +188,7 @@ impl Lexer {
             tok_abs: 0,
             tok_key: false,
             escaped: false,
+            tok_unesc: None,
             base: 0,
             spill: Vec::new(),
             cap_chunk_start: 0,
@@ -334,6 +339,7 @@ impl Lexer {
         self.tok_abs = self.base + p as u64;
         self.tok_key = key;
         self.escaped = false;
+        self.tok_unesc = None;
     }
 
     /// Scan limit inside the chunk for the capture in progress.
@@ -516,16 +522,18 @@ impl Lexer {
         }
         let mut unesc = None;
         if kind == TokKind::Str && self.escaped && self.want_unesc {
-            let from = self.unesc.len();
+            // What the fast path unescaped before a cut is kept: the rest
+            // from where it stopped.
+            let (from, at) = self
+                .tok_unesc
+                .take()
+                .unwrap_or((self.unesc.len(), start + 1));
             let s = self.spill.len();
             // The token is contiguous: in the spill, or in the chunk.
             if end <= s {
-                unescape_into(
-                    self.spill.get(start + 1..end - 1).unwrap_or(&[]),
-                    &mut self.unesc,
-                );
+                unescape_into(self.spill.get(at..end - 1).unwrap_or(&[]), &mut self.unesc);
             } else {
-                let a = self.cap_chunk_start + start.saturating_sub(s) + 1;
+                let a = self.cap_chunk_start + at.saturating_sub(s);
                 let b = self.cap_chunk_start + (end - s) - 1;
                 unescape_into(chunk.get(a..b).unwrap_or(&[]), &mut self.unesc);
             }
@@ -848,14 +856,19 @@ impl Lexer {
                             self.unesc.truncate(from);
                             return self.hold(at_value, pos, p);
                         }
-                        Err(StrStop::Cut { escaped }) if lim == chunk.len() => {
+                        Err(StrStop::Cut { escaped, run }) if lim == chunk.len() => {
                             // The chunk ends inside this string, cleanly:
                             // the token path goes on from here, without
-                            // scanning these bytes again.
-                            self.unesc.truncate(from);
+                            // scanning these bytes again, and keeps what
+                            // was unescaped up to `run`.
                             self.expect = at_value;
                             self.begin_token(p, TState::Str(Str::Normal), false);
                             self.escaped = escaped;
+                            if escaped {
+                                self.tok_unesc = Some((from, run.wrapping_add(off)));
+                            } else {
+                                self.unesc.truncate(from);
+                            }
                             *pos = lim;
                             return Cells::Stop;
                         }
@@ -1092,7 +1105,12 @@ const NESTED_NEAR_END: usize = 128;
 enum StrStop {
     /// The limit came first, right after a whole character or escape (no
     /// escape or UTF-8 sequence is cut); `escaped`: one was seen.
-    Cut { escaped: bool },
+    Cut {
+        escaped: bool,
+        /// Where the plain run the limit cut starts (with `out`, the
+        /// string is unescaped up to there).
+        run: usize,
+    },
     /// Anything else: an error, or a cut escape or character.
     Bad,
 }
@@ -1136,7 +1154,7 @@ fn fast_string_rest(
     loop {
         let Some(&b) = chunk.get(i).filter(|_| i < lim) else {
             // Only whole characters and escapes lie before `i`.
-            return Err(StrStop::Cut { escaped });
+            return Err(StrStop::Cut { escaped, run });
         };
         match b {
             b'"' => {
