@@ -2,6 +2,8 @@
 //! responses whose rows hold only cells of one kind (or a given mix), in
 //! chunks, and prints nanoseconds per row and per cell (best of 5).
 //!
+//! The visit of each cell is the bench's (`ours::decode`, events tier).
+//!
 //! `cell_costs [KINDS ...]`, each KINDS a comma-separated list of the cells
 //! of one row; with none, one line per kind (`KF_CHUNK` sets the chunk
 //! size, 65536 by default). Kinds:
@@ -14,7 +16,7 @@
 
 use std::time::Instant;
 
-use kusto_frames::{Decoder, Event};
+use kusto_frames_benches::ours::{self, Tier};
 
 struct Rng(u64);
 
@@ -119,27 +121,14 @@ fn main() {
         std::env::var("KF_CHUNK").map_or(64 * 1024, |s| s.parse().expect("KF_CHUNK"));
     for kinds in lines {
         let (body, rows) = body(&kinds, 20 << 20);
-        let mut best = f64::MAX;
-        for _ in 0..5 {
-            let t = Instant::now();
-            let mut dec = Decoder::new();
-            let (mut n, mut sum) = (0u64, 0u64);
-            for c in body.chunks(chunk) {
-                let mut feed = dec.feed(c);
-                while let Some(ev) = feed.next_event().expect("decode") {
-                    if let Event::Row(row) = ev {
-                        n += 1;
-                        for i in 0..row.len() {
-                            sum += row.cell(i).expect("cell").text().len() as u64;
-                        }
-                    }
-                }
-            }
-            dec.finish().expect("finish");
-            assert_eq!(n, rows);
-            core::hint::black_box(sum);
-            best = best.min(t.elapsed().as_secs_f64());
-        }
+        let best = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                let tally = ours::decode(core::hint::black_box(&body), chunk, Tier::Events);
+                assert_eq!(tally.rows, rows);
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min);
         let per_row = best * 1e9 / rows as f64;
         let label = if kinds.iter().all(|k| *k == kinds[0]) {
             format!("{} x {}", kinds.len(), kinds[0])

@@ -1695,6 +1695,16 @@ fn push_code_point(out: &mut Vec<u8>, cp: u32) {
 mod tests {
     use super::*;
 
+    /// A xorshift generator of pseudo-random words from `seed` (not zero).
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// Byte-at-a-time definition of [`fast_number`].
     fn number_ref(c: &[u8], mut i: usize, lim: usize) -> Option<usize> {
         let digit = |i: usize| i < lim && c[i].is_ascii_digit();
@@ -1741,13 +1751,7 @@ mod tests {
     #[test]
     fn number_scanners_match_byte_definition_on_random_text() {
         const ALPHABET: &[u8] = b"0123456789012345678900-+.eE,]} x";
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200_000 {
             let mut buf = [b'5'; 72];
             let r = next();
@@ -1796,13 +1800,7 @@ mod tests {
     /// the 32 bytes it keeps, past them, and near the limit).
     #[test]
     fn runs_match_plain_run() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let mut buf = [b'a'; 100];
             let density = 2 + next() % 40;

@@ -20,6 +20,19 @@ fn track_chunked(body: &[u8], chunk: usize) -> Vec<ResponseError> {
     t.finish()
 }
 
+/// The tracker, keeping at most `limit` errors, after the whole `body`.
+fn track_limited(body: &[u8], limit: usize) -> ErrorTracker {
+    let mut dec = Decoder::new();
+    let mut t = ErrorTracker::with_limit(limit);
+    let mut feed = dec.feed(body);
+    while let Some(ev) = feed.next_event().unwrap() {
+        t.observe(&ev);
+    }
+    drop(feed);
+    dec.finish().unwrap();
+    t
+}
+
 fn track(body: &[u8]) -> Vec<ResponseError> {
     let whole = track_chunked(body, body.len().max(1));
     for n in [1, 5, 64] {
@@ -199,14 +212,7 @@ fn error_memory_is_bounded() {
         body.push_str(r#"{"OneApiErrors":[{"error":{"code":"E"}}]}"#);
     }
     body.push_str(r#"]},{"FrameType":"DataSetCompletion","HasErrors":true}]"#);
-    let mut dec = Decoder::new();
-    let mut t = ErrorTracker::with_limit(100);
-    let mut feed = dec.feed(body.as_bytes());
-    while let Some(ev) = feed.next_event().unwrap() {
-        t.observe(&ev);
-    }
-    drop(feed);
-    dec.finish().unwrap();
+    let t = track_limited(body.as_bytes(), 100);
     assert_eq!(t.dropped(), 5001 - 100);
     let errs = t.finish();
     assert_eq!(errs.len(), 100);
@@ -350,14 +356,7 @@ fn rows_held_for_late_properties_are_bounded() {
     let body = format!(
         r#"[{{"FrameType":"DataTable","Rows":[{rows}],"TableId":2,"TableKind":"QueryCompletionInformation","Columns":[{{"ColumnName":"Level","ColumnType":"int"}},{{"ColumnName":"LevelName","ColumnType":"string"}}]}},{{"FrameType":"DataSetCompletion","HasErrors":true}}]"#
     );
-    let mut dec = Decoder::new();
-    let mut t = ErrorTracker::with_limit(100);
-    let mut feed = dec.feed(body.as_bytes());
-    while let Some(ev) = feed.next_event().unwrap() {
-        t.observe(&ev);
-    }
-    drop(feed);
-    dec.finish().unwrap();
+    let t = track_limited(body.as_bytes(), 100);
     // 100 rows kept and reported, 400 not kept, and the DataSet error.
     assert_eq!(t.dropped(), 400 + 1);
     let errs = t.finish();
@@ -368,14 +367,7 @@ fn rows_held_for_late_properties_are_bounded() {
 
     // A table that turns out to report no errors drops nothing.
     let data = body.replace("QueryCompletionInformation", "PrimaryResult");
-    let mut dec = Decoder::new();
-    let mut t = ErrorTracker::with_limit(100);
-    let mut feed = dec.feed(data.as_bytes());
-    while let Some(ev) = feed.next_event().unwrap() {
-        t.observe(&ev);
-    }
-    drop(feed);
-    dec.finish().unwrap();
+    let t = track_limited(data.as_bytes(), 100);
     assert_eq!(t.dropped(), 0);
     assert_eq!(t.finish(), vec![ResponseError::DataSet { errors: vec![] }]);
 }
