@@ -16,6 +16,7 @@
 
 use std::time::Instant;
 
+use kusto_frames_benches::inputs::table_body;
 use kusto_frames_benches::ours::{self, Tier};
 
 struct Rng(u64);
@@ -79,35 +80,23 @@ fn cell(kind: &str, r: &mut Rng, out: &mut String) {
 /// A V2 response of about `bytes` whose rows hold the cells `kinds`.
 fn body(kinds: &[&str], bytes: usize) -> (Vec<u8>, u64) {
     let mut r = Rng(0x1234_5678_9abc_def1);
-    let mut b = String::from(
-        r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":["#,
-    );
-    for i in 0..kinds.len() {
-        if i > 0 {
-            b.push(',');
-        }
-        b.push_str(&format!(
-            r#"{{"ColumnName":"c{i}","ColumnType":"dynamic"}}"#
-        ));
-    }
-    b.push_str(r#"],"Rows":["#);
-    let mut rows = 0u64;
-    while b.len() < bytes {
-        if rows > 0 {
-            b.push(',');
-        }
-        b.push('[');
-        for (i, k) in kinds.iter().enumerate() {
-            if i > 0 {
-                b.push(',');
-            }
-            cell(k, &mut r, &mut b);
-        }
-        b.push(']');
-        rows += 1;
-    }
-    b.push_str(r#"]},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#);
-    (b.into_bytes(), rows)
+    let mut len = 0;
+    let rows = core::iter::from_fn(|| {
+        (len < bytes).then(|| {
+            let cells: Vec<String> = kinds
+                .iter()
+                .map(|k| {
+                    let mut c = String::new();
+                    cell(k, &mut r, &mut c);
+                    c
+                })
+                .collect();
+            let row = format!("[{}]", cells.join(","));
+            len += row.len() + 1;
+            row
+        })
+    });
+    table_body(kinds.len(), rows)
 }
 
 fn main() {

@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use kusto_frames::{Decoder, Event, TableKind};
-use kusto_frames_benches::inputs::Input;
+use kusto_frames_benches::inputs::{table_body, Input};
 use kusto_frames_benches::ours::{self, Tier};
 
 /// Best time of 5 decodes of `body` in chunks of `chunk` bytes, visiting
@@ -29,21 +29,12 @@ fn time(body: &[u8], chunk: usize) -> (f64, u64) {
 
 /// A V2 response whose rows hold twelve of `cells` each, in order.
 fn body_of(cells: &[&str]) -> (Vec<u8>, u64) {
-    let mut b = String::from(
-        r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[],"Rows":["#,
-    );
-    let mut rows = 0u64;
-    for row in cells.chunks_exact(12) {
-        if rows > 0 {
-            b.push(',');
-        }
-        b.push('[');
-        b.push_str(&row.join(","));
-        b.push(']');
-        rows += 1;
-    }
-    b.push_str(r#"]},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#);
-    (b.into_bytes(), rows)
+    table_body(
+        12,
+        cells
+            .chunks_exact(12)
+            .map(|row| format!("[{}]", row.join(","))),
+    )
 }
 
 fn main() {

@@ -89,3 +89,27 @@ pub fn chunk_label(chunk: usize) -> String {
         chunk.to_string()
     }
 }
+
+/// A V2 response of one `dynamic`-typed table with `width` columns whose
+/// rows are `rows` (each the text of a JSON array), e.g. for measuring what
+/// cells of one kind cost. Returns the body and its row count.
+pub fn table_body<I: IntoIterator<Item = String>>(width: usize, rows: I) -> (Vec<u8>, u64) {
+    let mut b = String::from(
+        r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":["#,
+    );
+    let columns: Vec<String> = (0..width)
+        .map(|i| format!(r#"{{"ColumnName":"c{i}","ColumnType":"dynamic"}}"#))
+        .collect();
+    b.push_str(&columns.join(","));
+    b.push_str(r#"],"Rows":["#);
+    let mut n = 0u64;
+    for row in rows {
+        if n > 0 {
+            b.push(',');
+        }
+        b.push_str(&row);
+        n += 1;
+    }
+    b.push_str(r#"]},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#);
+    (b.into_bytes(), n)
+}
