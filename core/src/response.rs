@@ -460,16 +460,22 @@ pub struct ErrorTracker {
 #[derive(Debug, Clone, Default)]
 struct Held {
     rows: Vec<HeldRow>,
-    /// Rows past the tracker's limit, not kept.
+    /// Bytes of cell text kept in `rows`.
+    bytes: usize,
+    /// Rows past the tracker's limit or [`HELD_BYTES`], not kept.
     overflow: u64,
 }
 
-/// A row kept by [`Held`]: its table id and text, and each cell's kind, raw
-/// JSON and text.
+/// How many bytes of cell text [`ErrorTracker`] keeps, at most, for the
+/// rows of one frame whose properties come after them (one row more may
+/// pass it).
+const HELD_BYTES: usize = 1 << 20;
+
+/// A row kept by [`Held`]: its table id, and each cell's kind, raw JSON and
+/// text.
 #[derive(Debug, Clone)]
 struct HeldRow {
     table_id: Option<i64>,
-    text: String,
     cells: Vec<(CellKind, String, String)>,
 }
 
@@ -477,12 +483,21 @@ impl HeldRow {
     fn new(row: &Row<'_>) -> Self {
         HeldRow {
             table_id: row.table_id(),
-            text: row_text(row),
             cells: row
                 .cells()
                 .map(|c| (c.kind(), String::from(c.raw()), String::from(c.text())))
                 .collect(),
         }
+    }
+
+    /// Bytes of text it holds.
+    fn size(&self) -> usize {
+        self.cells.iter().map(|(_, r, t)| r.len() + t.len()).sum()
+    }
+
+    /// The row as sent.
+    fn text(&self) -> String {
+        row_text(self.cells.iter().map(|(_, raw, _)| raw.as_str()))
     }
 
     fn cell(&self, i: usize) -> Option<Cell<'_>> {
@@ -507,13 +522,14 @@ fn qci_level(t: &TableInfo<'_>) -> Option<usize> {
         .flatten()
 }
 
-fn row_text(row: &Row<'_>) -> String {
+/// A row as sent, from its cells' raw JSON.
+fn row_text<'r>(raws: impl Iterator<Item = &'r str>) -> String {
     let mut s = String::from("[");
-    for (i, c) in row.cells().enumerate() {
+    for (i, raw) in raws.enumerate() {
         if i > 0 {
             s.push(',');
         }
-        s.push_str(c.raw());
+        s.push_str(raw);
     }
     s.push(']');
     s
@@ -575,9 +591,9 @@ impl ErrorTracker {
     /// A frame may send its `Rows` before the properties that tell whether
     /// they report errors (a `DataTable`'s `TableKind` or `Columns`, a
     /// `TableFragment`'s `TableId`, a V1 table's `Columns`): its rows are
-    /// then kept (at most the limit; past it they count as
-    /// [`ErrorTracker::dropped`] if the table turns out to report errors)
-    /// and judged when the frame ends.
+    /// then kept (at most the limit, and about 1 MiB of their text; past
+    /// that they count as [`ErrorTracker::dropped`] if the table turns out
+    /// to report errors) and judged when the frame ends.
     pub fn observe(&mut self, ev: &Event<'_>) {
         match ev {
             Event::DataTable(t) => {
@@ -620,9 +636,15 @@ impl ErrorTracker {
                 }
             }
             Event::Row(row) => match &mut self.held {
-                Some(held) if held.rows.len() < self.limit => held.rows.push(HeldRow::new(row)),
+                Some(held) if held.rows.len() < self.limit && held.bytes < HELD_BYTES => {
+                    let kept = HeldRow::new(row);
+                    held.bytes += kept.size();
+                    held.rows.push(kept);
+                }
                 Some(held) => held.overflow += 1,
-                None => self.row(row.table_id(), &|i| row.cell(i), &|| row_text(row)),
+                None => self.row(row.table_id(), &|i| row.cell(i), &|| {
+                    row_text(row.cells().map(|c| c.raw()))
+                }),
             },
             Event::RowError(e) => self.push(ResponseError::Row {
                 table_id: e.table_id,
@@ -681,7 +703,7 @@ impl ErrorTracker {
     /// now that they are known.
     fn judge(&mut self, held: Held) {
         for r in &held.rows {
-            self.row(r.table_id, &|i| r.cell(i), &|| r.text.clone());
+            self.row(r.table_id, &|i| r.cell(i), &|| r.text());
         }
         if held.overflow > 0
             && (self.qci_level.is_some() || self.v1_severity.is_some() || self.v1_toc.is_some())

@@ -346,17 +346,15 @@ fn v1_error_rows_are_found_in_any_property_order() {
 
 #[test]
 fn rows_held_for_late_properties_are_bounded() {
-    let mut rows = String::new();
-    for i in 0..500 {
-        if i > 0 {
-            rows.push(',');
-        }
-        rows.push_str(r#"[2,"Error"]"#);
-    }
-    let body = format!(
-        r#"[{{"FrameType":"DataTable","Rows":[{rows}],"TableId":2,"TableKind":"QueryCompletionInformation","Columns":[{{"ColumnName":"Level","ColumnType":"int"}},{{"ColumnName":"LevelName","ColumnType":"string"}}]}},{{"FrameType":"DataSetCompletion","HasErrors":true}}]"#
-    );
-    let t = track_limited(body.as_bytes(), 100);
+    // A table of `kind` whose rows, `n` times `row`, come before its kind.
+    let rows_first = |kind: &str, row: &str, n: usize| {
+        let rows = vec![row; n].join(",");
+        format!(
+            r#"[{{"FrameType":"DataTable","Rows":[{rows}],"TableId":2,"TableKind":"{kind}","Columns":[{{"ColumnName":"Level","ColumnType":"int"}},{{"ColumnName":"LevelName","ColumnType":"string"}}]}},{{"FrameType":"DataSetCompletion","HasErrors":true}}]"#
+        )
+    };
+    let qci = "QueryCompletionInformation";
+    let t = track_limited(rows_first(qci, r#"[2,"Error"]"#, 500).as_bytes(), 100);
     // 100 rows kept and reported, 400 not kept, and the DataSet error.
     assert_eq!(t.dropped(), 400 + 1);
     let errs = t.finish();
@@ -365,9 +363,22 @@ fn rows_held_for_late_properties_are_bounded() {
         .iter()
         .all(|e| matches!(e, ResponseError::QueryCompletion { level: 2, .. })));
 
+    // Big rows: about 1 MiB of their text is kept, whatever the limit.
+    let big = format!(r#"[2,"{}"]"#, "x".repeat(8000));
+    let t = track_limited(rows_first(qci, &big, 300).as_bytes(), 1000);
+    // The errors so far: the rows kept, and the DataSet error.
+    let kept = t.errors().len() as u64 - 1;
+    // Each kept row holds 2 x 8002 bytes of text: 1 MiB is 66 of them.
+    assert!((60..=70).contains(&kept), "{kept} rows kept");
+    assert_eq!(t.dropped(), 300 - kept);
+    let errs = t.finish();
+    assert!(matches!(&errs[0], ResponseError::QueryCompletion { level: 2, row } if *row == big));
+
     // A table that turns out to report no errors drops nothing.
-    let data = body.replace("QueryCompletionInformation", "PrimaryResult");
-    let t = track_limited(data.as_bytes(), 100);
+    let t = track_limited(
+        rows_first("PrimaryResult", r#"[2,"Error"]"#, 500).as_bytes(),
+        100,
+    );
     assert_eq!(t.dropped(), 0);
     assert_eq!(t.finish(), vec![ResponseError::DataSet { errors: vec![] }]);
 }
