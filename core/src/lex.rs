@@ -803,23 +803,13 @@ impl Lexer {
         // row's first cell may also be its `]`.
         let mut at_value = self.expect;
         match at_value {
-            Expect::CommaOrEnd => {
-                p = skip_ws(c, p);
-                match c.get(p) {
-                    Some(b',') => {
-                        at_value = Expect::Value;
-                        p += 1;
-                    }
-                    Some(b']') => {
-                        let t = self.close(TokKind::EndArr, p, pos);
-                        return Cells::Row(t.end);
-                    }
-                    _ => {
-                        *pos = p;
-                        return Cells::Stop;
-                    }
+            Expect::CommaOrEnd => match self.separator(c, p, pos) {
+                Ok(q) => {
+                    at_value = Expect::Value;
+                    p = q;
                 }
-            }
+                Err(done) => return done,
+            },
             Expect::ValueOrEnd => {
                 p = skip_ws(c, p);
                 if c.get(p) == Some(&b']') {
@@ -914,24 +904,36 @@ impl Lexer {
                 kind,
                 unesc,
             });
-            p = skip_ws(c, q);
-            match c.get(p) {
-                Some(b',') => {
+            match self.separator(c, q, pos) {
+                Ok(next) => {
                     at_value = Expect::Value;
-                    p += 1;
+                    p = next;
                 }
-                Some(b']') => {
-                    let t = self.close(TokKind::EndArr, p, pos);
-                    return Cells::Row(t.end);
-                }
-                // Whitespace after the cell is consumed: the token path
-                // skips it as well.
-                _ => break Expect::CommaOrEnd,
+                Err(done) => return done,
             }
         };
         self.expect = expect;
         *pos = p;
         Cells::Stop
+    }
+
+    /// [`Lexer::fast_cells`] after a cell (or at the row's `,` or `]`), from
+    /// `p` in `c`: `Ok` with the index after a `,`; the row's end when it
+    /// consumes the `]`; otherwise [`Cells::Stop`] at the next byte, the
+    /// whitespace before it consumed (the token path skips it as well),
+    /// expecting `,` or `]` there.
+    #[inline(always)]
+    fn separator(&mut self, c: &[u8], p: usize, pos: &mut usize) -> Result<usize, Cells> {
+        let p = skip_ws(c, p);
+        match c.get(p) {
+            Some(b',') => Ok(p + 1),
+            Some(b']') => Err(Cells::Row(self.close(TokKind::EndArr, p, pos).end)),
+            _ => {
+                self.expect = Expect::CommaOrEnd;
+                *pos = p;
+                Err(Cells::Stop)
+            }
+        }
     }
 
     /// [`Lexer::fast_cells`] leaves the cell at `p`, cut by the chunk's end,
