@@ -503,9 +503,20 @@ impl Decoder {
                 let at = self.lexer.base + self.acc_pos as u64;
                 return Err(Error::new(ErrorKind::EventsPending, at));
             }
-            // A row cell cut by the end of the body.
+            // A row cell cut by the end of the body. A held nested cell
+            // was not validated yet: its first error, if any, comes first.
             let end = self.lexer.base + self.acc.len() as u64;
-            return Err(self.fail(Error::new(ErrorKind::UnexpectedEof, end)));
+            let acc = core::mem::take(&mut self.acc);
+            let mut pos = self.acc_pos;
+            let e = loop {
+                match self.lexer.next(&acc, &mut pos) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break Error::new(ErrorKind::UnexpectedEof, end),
+                    Err(e) => break e,
+                }
+            };
+            self.acc = acc;
+            return Err(self.fail(e));
         }
         let mut acc = core::mem::take(&mut self.acc);
         self.release(&mut acc);
@@ -1305,13 +1316,14 @@ impl Feed<'_, '_> {
                 }
                 if dec.pos == Pos::Row && dec.depth == 0 && dec.lexer.between_tokens() {
                     let max = dec.cfg.max_columns;
-                    match dec.lexer.fast_cells(
-                        chunk,
-                        &mut self.pos,
-                        &mut dec.cells,
-                        max,
-                        dec.joined,
-                    ) {
+                    // Nothing is held at the end of a large chunk joined
+                    // only to finish what the chunk before left: the next
+                    // one is decoded in place again.
+                    let hold = dec.joined && self.chunk.len() <= dec.cfg.join_chunks;
+                    match dec
+                        .lexer
+                        .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)
+                    {
                         Cells::Row(end) => {
                             dec.lexer.end_outer();
                             dec.pos = Pos::Rows;
@@ -1396,6 +1408,9 @@ impl Drop for Feed<'_, '_> {
 mod tests {
     use super::*;
     use crate::owned::OwnedEvent;
+    use alloc::format;
+    use alloc::string::ToString;
+    use alloc::vec;
     use alloc::vec::Vec;
 
     fn run(cfg: &DecoderConfig, body: &[u8], chunk: usize) -> (Vec<OwnedEvent>, Result<(), Error>) {
@@ -1677,6 +1692,75 @@ mod tests {
             drop(feed);
             assert_eq!(dec.format(), Some(f));
         }
+    }
+
+    /// Rows longer than the join buffer holds back (`ROW_HOLD`), with long
+    /// cells of every kind and brackets and escapes inside strings, fed in
+    /// chunks of many small sizes: the same events as decoding whole.
+    #[test]
+    fn rows_longer_than_a_held_row() {
+        let long = "x\\\"]}".repeat(700);
+        let numbers: Vec<String> = (0..900u32).map(|i| (i * 37).to_string()).collect();
+        let numbers = numbers.join(",");
+        let body = format!(
+            r#"[{{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"}},{{"FrameType":"DataTable","TableId":0,"TableKind":"PrimaryResult","TableName":"T","Columns":[{{"ColumnName":"a","ColumnType":"string"}},{{"ColumnName":"b","ColumnType":"dynamic"}},{{"ColumnName":"c","ColumnType":"long"}}],"Rows":[["{long}",[{numbers}],1],["s",{{"k":[{numbers}],"q":"{long}"}},2],["short",null,3],["{long}",{{}},4]]}},{{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}}]"#
+        );
+        let body = body.as_bytes();
+        assert!(body.len() > 4 * crate::lex::ROW_HOLD);
+        let whole = run(&DecoderConfig::default(), body, usize::MAX);
+        assert_eq!(whole.1, Ok(()));
+        let rows = whole
+            .0
+            .iter()
+            .filter(|e| matches!(e, OwnedEvent::Row(_)))
+            .count();
+        assert_eq!(rows, 4);
+        for n in [1, 7, 64, 100, 255, 512] {
+            let mut dec = Decoder::new();
+            let mut got = Vec::new();
+            for chunk in body.chunks(n) {
+                let mut feed = dec.feed(chunk);
+                while let Some(ev) = feed.next_event().unwrap() {
+                    got.push(ev.to_owned());
+                }
+                drop(feed);
+            }
+            assert_eq!(dec.finish(), Ok(()), "chunk {n}");
+            assert_eq!(got, whole.0, "chunk {n}");
+        }
+    }
+
+    /// A large chunk joined only because the small one before it left a
+    /// row held back holds nothing back itself: the chunk after it is
+    /// decoded in place again.
+    #[test]
+    fn a_large_chunk_after_a_held_row_ends_the_joining() {
+        use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape};
+        let (body, _) = generate_vec(&GenConfig::new(5, Profile::Mixed, Shape::Whole, 100_000));
+        let mut dec = Decoder::new();
+        let mut got = Vec::new();
+        // The first chunk ends inside the first row.
+        let rows = body.windows(8).position(|w| w == b"\"Rows\":[").unwrap();
+        let cut = rows + 40;
+        let mut pieces = vec![&body[..cut]];
+        pieces.extend(body[cut..].chunks(4096));
+        let mut joined = Vec::new();
+        for piece in pieces {
+            let mut feed = dec.feed(piece);
+            joined.push(feed.dec.joined);
+            while let Some(ev) = feed.next_event().unwrap() {
+                got.push(ev.to_owned());
+            }
+        }
+        assert_eq!(dec.finish(), Ok(()));
+        // The first is small, the second finishes what it held back, the
+        // rest are decoded in place.
+        assert_eq!(joined[..3], [true, true, false]);
+        assert!(joined[3..].iter().all(|j| !j));
+        assert_eq!(
+            (got, Ok(())),
+            run(&DecoderConfig::default(), &body, usize::MAX)
+        );
     }
 
     /// Joined 64-byte chunks of a 4 MB response: the join buffer and the

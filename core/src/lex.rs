@@ -174,6 +174,9 @@ pub(crate) struct Lexer {
     pub(crate) unesc: Vec<u8>,
     /// Unescape strings with escapes as they complete.
     pub(crate) want_unesc: bool,
+    /// How far the rest of the row held at the end of a joined buffer was
+    /// scanned for its end.
+    row: RowScan,
 }
 
 impl Lexer {
@@ -198,6 +201,7 @@ impl Lexer {
             max_token,
             unesc: Vec::new(),
             want_unesc: true,
+            row: RowScan::NONE,
         }
     }
 
@@ -780,18 +784,25 @@ impl Lexer {
     /// and their offsets are the same. Returns the row's logical end when it
     /// consumed the row's `]`.
     ///
-    /// With `join` (the decoder joins small chunks, see `Decoder::feed`), a
-    /// cell whose bytes run to the chunk's end as a well-formed beginning of
-    /// a cell (and are at most [`JOIN_TAIL`] long) is left alone:
-    /// [`Cells::Short`], `pos` at its first byte, the lexer as before it. It
-    /// is scanned again, whole, once more bytes have been joined to it.
+    /// With `join` (the decoder joins small chunks, see `Decoder::feed`):
+    /// * the rest of the row, when it starts less than [`ROW_NEAR`] bytes
+    ///   before the chunk's end and the chunk's end cuts it, is left alone
+    ///   ([`Cells::Short`], `pos` and the lexer as they were), up to
+    ///   [`ROW_HOLD`] bytes. Its bytes are scanned for the row's `]` as they
+    ///   arrive ([`row_end`], each byte once), and its cells are taken once
+    ///   the row is whole, none of them cut;
+    /// * otherwise a cell whose bytes run to the chunk's end as a
+    ///   well-formed beginning of a cell (and are at most [`JOIN_TAIL`]
+    ///   long) is left alone: [`Cells::Short`], `pos` at its first byte, the
+    ///   lexer as before it. It is scanned again, whole, once more bytes
+    ///   have been joined to it.
     pub(crate) fn fast_cells(
         &mut self,
         chunk: &[u8],
         pos: &mut usize,
         cells: &mut Vec<CellSpan>,
         max_cells: usize,
-        join: bool,
+        mut join: bool,
     ) -> Cells {
         let lim = self.limit(chunk.len());
         // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
@@ -799,6 +810,28 @@ impl Lexer {
         // The bytes inside the limit.
         let c = chunk.get(..lim).unwrap_or(&[]);
         let mut p = *pos;
+        // Joined: the rest of a row that the chunk's end cuts waits whole
+        // for the next chunk, unless it is too long to hold.
+        let abs = self.base + p as u64;
+        if join && lim == chunk.len() && (lim - p < ROW_NEAR || self.row.abs == abs) {
+            if self.row.abs != abs {
+                // Between cells: one bracket (the row's) open.
+                self.row = RowScan {
+                    abs,
+                    depth: 1,
+                    ..RowScan::NONE
+                };
+            }
+            match row_end(c, p, &mut self.row) {
+                Some(_) => {
+                    // The row is whole here: none of its cells is cut.
+                    self.row = RowScan::NONE;
+                    join = false;
+                }
+                None if lim - p <= ROW_HOLD => return self.hold(self.expect, pos, p),
+                None => {}
+            }
+        }
         // What the lexer expects when this path stops at a value: the
         // row's first cell may also be its `]`.
         let mut at_value = self.expect;
@@ -1101,6 +1134,168 @@ fn scalar_runs_out(c: &[u8], p: usize, first: u8) -> bool {
 /// How close to the chunk's end a nested cell starts for the fast path to
 /// leave it to the token path (see [`Lexer::fast_cells`]).
 const NESTED_NEAR_END: usize = 128;
+
+/// How many bytes of the rest of a row cut by the end of a joined chunk are
+/// held back for the next chunk (see [`Lexer::fast_cells`]); past that, the
+/// row's whole cells are taken at once. With the join buffer's compaction
+/// (`Decoder::compact`), this keeps the buffer under 8 KiB.
+pub(crate) const ROW_HOLD: usize = 2048;
+
+/// How close to the end of a joined chunk the rest of a row starts for
+/// [`Lexer::fast_cells`] to look for the row's end before taking its cells
+/// (further away, the row is likely whole, and scanning it first would
+/// cost more than the cut cell it may save).
+const ROW_NEAR: usize = 256;
+
+/// How far [`row_end`] scanned the rest of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowScan {
+    /// Absolute offset where the scan started (`u64::MAX`: none).
+    abs: u64,
+    /// Bytes scanned.
+    seen: usize,
+    /// Brackets open after them (the row's included).
+    depth: usize,
+    /// They end inside a string.
+    in_str: bool,
+    /// They end with a `\` that escapes the next byte.
+    esc: bool,
+}
+
+impl RowScan {
+    const NONE: RowScan = RowScan {
+        abs: u64::MAX,
+        seen: 0,
+        depth: 0,
+        in_str: false,
+        esc: false,
+    };
+}
+
+/// Index after the bracket that closes the brackets open at `p` in `c`
+/// (`st.depth` of them), scanning on from `st` (the bytes from `p` already
+/// scanned, with the depth, string and escape state after them); `None`
+/// when `c` ends first, `st` then covering all of it.
+///
+/// Only brackets outside strings count, and a backslash escapes the next
+/// byte wherever it is: nothing else is checked. The caller validates the
+/// bytes once they are whole; for malformed ones this may find a wrong end,
+/// or none. SSE2 32 bytes at a time where the target has it
+/// ([`crate::unchecked::end_masks32`]), else [`row_end_bytes`]: both give
+/// the same result on any bytes.
+fn row_end(c: &[u8], p: usize, st: &mut RowScan) -> Option<usize> {
+    let end = c.len();
+    let mut i = p + st.seen;
+    while i < end {
+        // Thirty-two bytes at a time; the last ones through the 32 bytes
+        // that end at `end`, those before `i` shifted out.
+        let (at, skip) = if i + 32 <= end {
+            (i, 0)
+        } else if end >= 32 {
+            (end - 32, i - (end - 32))
+        } else {
+            break;
+        };
+        let Some([q, bs, op, cl]) = crate::unchecked::end_masks32(c, at) else {
+            break;
+        };
+        let n = 32 - skip as u32;
+        let (mut q, mut op, mut cl) = (q >> skip, op >> skip, cl >> skip);
+        let bs = bs >> skip;
+        if bs != 0 || st.esc {
+            // Bit n: the first byte after these.
+            let escaped = escaped_bytes(bs, st.esc);
+            let plain = !(escaped as u32);
+            (q, op, cl) = (q & plain, op & plain, cl & plain);
+            st.esc = escaped >> n & 1 != 0;
+        }
+        // One bit per byte inside a string (its opening quote included):
+        // a prefix XOR of the quotes.
+        let mut inside = q;
+        for k in [1, 2, 4, 8, 16] {
+            inside ^= inside << k;
+        }
+        if st.in_str {
+            inside = !inside;
+        }
+        let (op, cl) = (op & !inside, cl & !inside);
+        if (cl.count_ones() as usize) < st.depth {
+            // The depth cannot come down to zero here.
+            st.depth = st.depth + op.count_ones() as usize - cl.count_ones() as usize;
+        } else {
+            let mut m = op | cl;
+            while m != 0 {
+                let k = m.trailing_zeros();
+                if cl >> k & 1 != 0 {
+                    if st.depth <= 1 {
+                        return Some(i + k as usize + 1);
+                    }
+                    st.depth -= 1;
+                } else {
+                    st.depth += 1;
+                }
+                m &= m - 1;
+            }
+        }
+        st.in_str = inside >> 31 != 0;
+        i += n as usize;
+    }
+    let e = row_end_bytes(c, i, end, st);
+    if e.is_none() {
+        st.seen = end - p;
+    }
+    e
+}
+
+/// The bytes that a backslash escapes, given the backslashes `bs` of up to
+/// 32 bytes and whether the first of them is escaped (`first`): one bit
+/// per escaped byte, bit 32 and up for the bytes after them. In a run of
+/// backslashes the first escapes the second, the third the fourth, and so
+/// on: a run of odd length escapes the byte after it. Runs that start on
+/// an odd bit are told from those that start on an even bit by an addition
+/// that carries through each run (the method of simdjson's string scanner).
+#[inline(always)]
+fn escaped_bytes(bs: u32, first: bool) -> u64 {
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    let first = u64::from(first);
+    // An escaped backslash escapes nothing.
+    let bs = u64::from(bs) & !first;
+    let follows = bs << 1 | first;
+    let odd_starts = bs & !EVEN & !follows;
+    let even_starts = (odd_starts + bs) << 1;
+    (EVEN ^ even_starts) & follows
+}
+
+/// [`row_end`] one byte at a time over `c[i..end]`.
+fn row_end_bytes(c: &[u8], mut i: usize, end: usize, st: &mut RowScan) -> Option<usize> {
+    while let Some(&b) = c.get(i).filter(|_| i < end) {
+        i += 1;
+        // A backslash escapes the next byte, inside a string or not (as
+        // in the 32-byte path).
+        if st.esc {
+            st.esc = false;
+        } else if b == b'\\' {
+            st.esc = true;
+        } else if st.in_str {
+            if b == b'"' {
+                st.in_str = false;
+            }
+        } else {
+            match b {
+                b'"' => st.in_str = true,
+                b'{' | b'[' => st.depth += 1,
+                b'}' | b']' => {
+                    if st.depth <= 1 {
+                        return Some(i);
+                    }
+                    st.depth -= 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
 
 /// Why [`fast_string`] stopped short of a string's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1819,6 +2014,125 @@ mod tests {
                 let want = plain_run(&buf, i, lim);
                 assert_eq!(runs.end(&buf, i, lim), want, "from {i} to {lim}: {buf:?}");
                 i = want + 1 + (next() % 6) as usize;
+            }
+        }
+    }
+
+    /// The row-end scanner (32 bytes at a time where the target has SSE2)
+    /// gives the same end and the same state as the byte-at-a-time scan on
+    /// any bytes, whatever the state it starts in and however the bytes
+    /// arrive (each call sees more of them, resuming where the last one
+    /// stopped, as a held row does); on targets without SSE2 both are the
+    /// byte scan.
+    #[test]
+    fn row_end_matches_byte_scan_on_random_bytes() {
+        const ALPHABET: &[u8] = b"\\\\\"\"\"[]{}a ,:";
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+        for round in 0..40_000 {
+            let len = (next() % 150) as usize;
+            let buf: Vec<u8> = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let p = (next() % 4) as usize % (len + 1);
+            let start = RowScan {
+                abs: 0,
+                depth: 1 + (next() % 3) as usize,
+                in_str: next() % 2 == 0,
+                esc: next() % 4 == 0,
+                ..RowScan::NONE
+            };
+            let mut want_st = start;
+            let want = row_end_bytes(&buf, p, len, &mut want_st);
+            // The bytes arriving in pieces.
+            let mut st = start;
+            let mut end = p;
+            let got = loop {
+                end = (end + 1 + (next() % 70) as usize).min(len);
+                if let Some(e) = row_end(&buf[..end], p, &mut st) {
+                    break Some(e);
+                }
+                if end == len {
+                    break None;
+                }
+            };
+            assert_eq!(
+                got,
+                want,
+                "round {round}, from {p}: {:?}",
+                alloc::string::String::from_utf8_lossy(&buf)
+            );
+            if want.is_none() {
+                want_st.seen = len - p;
+                assert_eq!(
+                    st,
+                    want_st,
+                    "round {round}: {:?}",
+                    alloc::string::String::from_utf8_lossy(&buf)
+                );
+            }
+        }
+    }
+
+    /// On well-formed rows (random nested values, strings with every kind
+    /// of escape and brackets inside them), the row-end scanner finds the
+    /// row's `]` exactly, fed whole or resumed at every split.
+    #[test]
+    fn row_end_finds_the_end_of_well_formed_rows() {
+        fn value(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>, depth: u32) {
+            match next() % 6 {
+                0 | 1 if depth < 5 => {
+                    let obj = next() % 2 == 0;
+                    out.push(if obj { b'{' } else { b'[' });
+                    for k in 0..next() % 4 {
+                        if k > 0 {
+                            out.push(b',');
+                        }
+                        if obj {
+                            string(next, out);
+                            out.push(b':');
+                        }
+                        value(next, out, depth + 1);
+                    }
+                    out.push(if obj { b'}' } else { b']' });
+                }
+                2 | 3 => string(next, out),
+                _ => out.extend_from_slice(b"-12.5e3"),
+            }
+        }
+        fn string(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>) {
+            const PIECES: [&[u8]; 8] = [
+                b"ab", b"\\\\", b"\\\"", b"]}", b"[{", b"\\u005d", b"\\n", b"x y",
+            ];
+            out.push(b'"');
+            for _ in 0..next() % 12 {
+                out.extend_from_slice(PIECES[(next() % 8) as usize]);
+            }
+            out.push(b'"');
+        }
+        let mut next = xorshift(0x1234_5678_9abc_def1);
+        for _ in 0..3_000 {
+            let mut row = b"[".to_vec();
+            for k in 0..next() % 6 {
+                if k > 0 {
+                    row.extend_from_slice(b", ");
+                }
+                value(&mut next, &mut row, 0);
+            }
+            row.push(b']');
+            let want = row.len();
+            row.extend_from_slice(b",[\"]\"]]");
+            let fresh = RowScan {
+                abs: 0,
+                depth: 1,
+                ..RowScan::NONE
+            };
+            // Whole, from after the `[`.
+            assert_eq!(row_end(&row, 1, &mut { fresh }), Some(want));
+            // Cut at every byte, then resumed.
+            for cut in 1..want {
+                let mut st = fresh;
+                assert_eq!(row_end(&row[..cut], 1, &mut st), None, "cut at {cut}");
+                assert_eq!(row_end(&row, 1, &mut st), Some(want), "cut at {cut}");
             }
         }
     }

@@ -148,3 +148,53 @@ pub(crate) fn nondigit_mask32(bytes: &[u8], i: usize) -> Option<u32> {
         None
     }
 }
+
+/// The bytes of `bytes[i..i + 32]` that matter when looking for the end of
+/// a row, one bit per byte each: quotes, backslashes, opening
+/// brackets (`{`, `[`) and closing brackets (`}`, `]`); `None` when fewer
+/// than 32 bytes lie there. SSE2 where the target has it; elsewhere always
+/// `None` (the caller then scans byte by byte).
+#[inline(always)]
+pub(crate) fn end_masks32(bytes: &[u8], i: usize) -> Option<[u32; 4]> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use core::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        let pair = bytes.get(i..i + 32)?;
+        let (a, b) = pair.split_at(16);
+        let masks = |block: &[u8]| -> [u32; 4] {
+            assert!(block.len() >= 16);
+            // SAFETY: `block` has at least 16 readable bytes (asserted
+            // above; `get` makes the assert compile away);
+            // `_mm_loadu_si128` has no alignment requirement; SSE2 is
+            // enabled for this target (cfg above).
+            unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+                // `[` and `{` (0x5B, 0x7B) are the only bytes that are 0x7B
+                // with bit 5 set; `]` and `}` likewise 0x7D.
+                let v20 = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let bits = |m: __m128i| _mm_movemask_epi8(m) as u32;
+                [
+                    bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8))),
+                    bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8))),
+                    bits(_mm_cmpeq_epi8(v20, _mm_set1_epi8(b'{' as i8))),
+                    bits(_mm_cmpeq_epi8(v20, _mm_set1_epi8(b'}' as i8))),
+                ]
+            }
+        };
+        let (lo, hi) = (masks(a), masks(b));
+        Some([
+            lo[0] | hi[0] << 16,
+            lo[1] | hi[1] << 16,
+            lo[2] | hi[2] << 16,
+            lo[3] | hi[3] << 16,
+        ])
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let _ = (bytes, i);
+        None
+    }
+}
