@@ -98,6 +98,11 @@ fn visit(tier: Tier, ev: Event<'_>, t: &mut Tally) {
 
 /// Decodes `body` fed in chunks of `chunk` bytes (`usize::MAX`: whole),
 /// visiting every cell at `tier`. Panics on any error.
+///
+/// Never inlined (nor [`crate::peers::run`]): the criterion benches and the
+/// interleaved `ratios` tool then run the same machine code, not copies
+/// compiled into each harness's loop.
+#[inline(never)]
 pub fn decode(body: &[u8], chunk: usize, tier: Tier) -> Tally {
     let mut dec = Decoder::new();
     let mut t = Tally::default();

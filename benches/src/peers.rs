@@ -664,7 +664,9 @@ impl Outcome {
 }
 
 /// Runs `peer` over `body`, fed in chunks of `chunk` bytes (`usize::MAX`:
-/// the whole buffer; only streaming peers take other sizes).
+/// the whole buffer; only streaming peers take other sizes). Never inlined,
+/// as [`crate::ours::decode`].
+#[inline(never)]
 pub fn run(peer: Peer, body: &[u8], chunk: usize, simd: &mut SimdState) -> Outcome {
     let whole = chunk >= body.len();
     assert!(

@@ -75,9 +75,16 @@ impl DecoderConfig {
     /// Chunks of at most `n` bytes are copied into the decoder and joined
     /// to the bytes before them, instead of being decoded in place. With
     /// chunks that small most rows are cut by a chunk's end, and a cut cell
-    /// costs more to carry over token by token than the copy: joined, a
-    /// cell cut by a chunk's end is simply scanned again, whole, once the
-    /// next chunk has arrived. Cells of joined chunks borrow from the
+    /// costs more to carry over token by token than the copy. Joined, a row
+    /// that a chunk's end cuts waits for the rest of its bytes (up to 2
+    /// KiB; they are only scanned for the row's end as they arrive), and
+    /// its cells are then decoded at once, none of them cut; in a longer
+    /// row, a short cell cut by a chunk's end is scanned again, whole, once
+    /// the next chunk has arrived. No event waits: a row's event comes when
+    /// its last byte has arrived, as without joining. An error inside a
+    /// held row is reported once the row is whole (or at
+    /// [`Decoder::finish`]), with the same offset. Cells of joined chunks
+    /// borrow from the
     /// decoder's buffer ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed)
     /// is `false`). Larger chunks are decoded in place, zero-copy. Memory
     /// stays bounded: the buffer holds the row in progress and one chunk.
@@ -378,6 +385,8 @@ pub struct Decoder {
     acc_cut: bool,
     /// The chunk being fed is joined (decoded from `acc`).
     joined: bool,
+    /// Nothing is held back at the end of `acc` (see `finish`).
+    hold_off: bool,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -425,6 +434,7 @@ impl Decoder {
             acc_pos: 0,
             acc_cut: false,
             joined: false,
+            hold_off: false,
         }
     }
 
@@ -503,20 +513,23 @@ impl Decoder {
                 let at = self.lexer.base + self.acc_pos as u64;
                 return Err(Error::new(ErrorKind::EventsPending, at));
             }
-            // A row cell cut by the end of the body. A held nested cell
-            // was not validated yet: its first error, if any, comes first.
-            let end = self.lexer.base + self.acc.len() as u64;
-            let acc = core::mem::take(&mut self.acc);
-            let mut pos = self.acc_pos;
-            let e = loop {
-                match self.lexer.next(&acc, &mut pos) {
-                    Ok(Some(_)) => {}
-                    Ok(None) => break Error::new(ErrorKind::UnexpectedEof, end),
-                    Err(e) => break e,
+            // A row cut by the end of the body, held back (see
+            // `join_chunks`): decoded now as it would have been without
+            // holding it, for its first error, if any, before the end.
+            self.hold_off = true;
+            let mut feed = self.feed(&[]);
+            let r = loop {
+                match feed.next_event() {
+                    // No event: the row is not whole, or it would not have
+                    // been held.
+                    Ok(Some(_)) => debug_assert!(false, "an event from a held row"),
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
                 }
             };
-            self.acc = acc;
-            return Err(self.fail(e));
+            drop(feed);
+            self.hold_off = false;
+            r?;
         }
         let mut acc = core::mem::take(&mut self.acc);
         self.release(&mut acc);
@@ -1319,7 +1332,8 @@ impl Feed<'_, '_> {
                     // Nothing is held at the end of a large chunk joined
                     // only to finish what the chunk before left: the next
                     // one is decoded in place again.
-                    let hold = dec.joined && self.chunk.len() <= dec.cfg.join_chunks;
+                    let hold =
+                        dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
                     match dec
                         .lexer
                         .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)
@@ -1727,6 +1741,23 @@ mod tests {
             }
             assert_eq!(dec.finish(), Ok(()), "chunk {n}");
             assert_eq!(got, whole.0, "chunk {n}");
+        }
+    }
+
+    /// A body that ends inside a row held back: the row is decoded at
+    /// `finish` as it would have been as it came, so its first error is the
+    /// one reported, whatever kind (here too many columns, before a syntax
+    /// error and the end of the body).
+    #[test]
+    fn a_held_row_at_the_end_reports_its_first_error() {
+        let body = r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":0,"TableKind":"PrimaryResult","TableName":"T","Columns":[{"ColumnName":"a","ColumnType":"long"}],"Rows":[[1],[2,3,"x":"#;
+        let mut cfg = DecoderConfig::default();
+        cfg.max_columns(2);
+        let whole = run(&cfg, body.as_bytes(), usize::MAX);
+        let e = whole.1.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TooManyColumns);
+        for n in 1..=64 {
+            assert_eq!(run(&cfg, body.as_bytes(), n), whole, "chunk {n}");
         }
     }
 
