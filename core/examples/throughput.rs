@@ -1,6 +1,10 @@
 //! Rough single-run throughput of the core decoder on a generated response
 //! (criterion benches live in benches/; this is a quick profiling target).
-use kusto_frames::{Decoder, Event};
+//!
+//! `throughput [MB] [chunk] [typed|gen-only]`; env `KF_PROFILE`
+//! (`string`, `number`, else mixed) and `KF_JOIN` (`DecoderConfig::join_chunks`,
+//! e.g. 0 to decode small chunks in place).
+use kusto_frames::{Decoder, DecoderConfig, Event};
 use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape};
 use std::io::Write as _;
 use std::time::Instant;
@@ -18,6 +22,10 @@ fn main() {
         Ok("number") => Profile::NumberHeavy,
         _ => Profile::Mixed,
     };
+    let mut cfg = DecoderConfig::default();
+    if let Ok(n) = std::env::var("KF_JOIN") {
+        cfg.join_chunks(n.parse().expect("KF_JOIN"));
+    }
     let (body, summary) = generate_vec(&GenConfig::new(1, profile, Shape::Whole, mb << 20));
     let runs = if std::env::args().nth(3).is_some_and(|s| s == "gen-only") {
         0
@@ -26,7 +34,7 @@ fn main() {
     };
     for _ in 0..runs {
         let t = Instant::now();
-        let mut dec = Decoder::new();
+        let mut dec = Decoder::with_config(cfg.clone());
         let mut cells = 0u64;
         for c in body.chunks(chunk) {
             let mut feed = dec.feed(c);
