@@ -86,31 +86,40 @@ fn visit_typed(row: &Row<'_>, t: &mut Tally) {
     }
 }
 
-#[inline]
-fn visit(tier: Tier, ev: Event<'_>, t: &mut Tally) {
-    if let Event::Row(row) = ev {
-        match tier {
-            Tier::Events => visit_events(&row, t),
-            Tier::Typed => visit_typed(&row, t),
-        }
-    }
-}
-
 /// Decodes `body` fed in chunks of `chunk` bytes (`usize::MAX`: whole),
 /// visiting every cell at `tier`. Panics on any error.
 ///
-/// Never inlined (nor [`crate::peers::run`]): the criterion benches and the
-/// interleaved `ratios` tool then run the same machine code, not copies
-/// compiled into each harness's loop.
-#[inline(never)]
+/// One loop per tier, each never inlined (nor [`crate::peers::run`]): the
+/// criterion benches and the interleaved `ratios` tool then run the same
+/// machine code, not copies compiled into each harness's loop.
 pub fn decode(body: &[u8], chunk: usize, tier: Tier) -> Tally {
+    match tier {
+        Tier::Events => decode_events(body, chunk),
+        Tier::Typed => decode_typed(body, chunk),
+    }
+}
+
+#[inline(never)]
+fn decode_events(body: &[u8], chunk: usize) -> Tally {
+    decode_with(body, chunk, visit_events)
+}
+
+#[inline(never)]
+fn decode_typed(body: &[u8], chunk: usize) -> Tally {
+    decode_with(body, chunk, visit_typed)
+}
+
+/// [`decode`] with `visit` called on every row.
+#[inline(always)]
+fn decode_with(body: &[u8], chunk: usize, visit: impl Fn(&Row<'_>, &mut Tally)) -> Tally {
     let mut dec = Decoder::new();
     let mut t = Tally::default();
     for piece in body.chunks(chunk.max(1)) {
         let mut feed = dec.feed(piece);
         loop {
             match feed.next_event() {
-                Ok(Some(ev)) => visit(tier, ev, &mut t),
+                Ok(Some(Event::Row(row))) => visit(&row, &mut t),
+                Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(e) => panic!("decode failed: {e}"),
             }
@@ -136,7 +145,11 @@ pub fn decode_read<R: Read>(mut r: R, buf_size: usize, tier: Tier) -> std::io::R
         let mut feed = dec.feed(&buf[..n]);
         loop {
             match feed.next_event() {
-                Ok(Some(ev)) => visit(tier, ev, &mut t),
+                Ok(Some(Event::Row(row))) => match tier {
+                    Tier::Events => visit_events(&row, &mut t),
+                    Tier::Typed => visit_typed(&row, &mut t),
+                },
+                Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
             }
