@@ -1334,10 +1334,18 @@ impl Feed<'_, '_> {
                     // one is decoded in place again.
                     let hold =
                         dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
-                    match dec
-                        .lexer
-                        .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)
-                    {
+                    // Rows are held only at the end of the smallest chunks:
+                    // larger ones hold more whole rows, and scanning for the
+                    // end of the last costs more than its cut cell.
+                    let hold_rows = hold && self.chunk.len() <= crate::lex::ROW_HOLD_CHUNK;
+                    match dec.lexer.fast_cells(
+                        chunk,
+                        &mut self.pos,
+                        &mut dec.cells,
+                        max,
+                        hold,
+                        hold_rows,
+                    ) {
                         Cells::Row(end) => {
                             dec.lexer.end_outer();
                             dec.pos = Pos::Rows;

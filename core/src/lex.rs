@@ -785,9 +785,10 @@ impl Lexer {
     /// consumed the row's `]`.
     ///
     /// With `join` (the decoder joins small chunks, see `Decoder::feed`):
-    /// * the rest of the row, when it starts less than [`ROW_NEAR`] bytes
-    ///   before the chunk's end and the chunk's end cuts it, is left alone
-    ///   ([`Cells::Short`], `pos` and the lexer as they were), up to
+    /// * with `hold_rows` too, the rest of the row, when it starts less
+    ///   than [`ROW_NEAR`] bytes before the chunk's end and the chunk's end
+    ///   cuts it, is left alone ([`Cells::Short`], `pos` and the lexer as
+    ///   they were), up to
     ///   [`ROW_HOLD`] bytes. Its bytes are scanned for the row's `]` as they
     ///   arrive ([`row_end`], each byte once), and its cells are taken once
     ///   the row is whole, none of them cut;
@@ -803,6 +804,7 @@ impl Lexer {
         cells: &mut Vec<CellSpan>,
         max_cells: usize,
         mut join: bool,
+        hold_rows: bool,
     ) -> Cells {
         let lim = self.limit(chunk.len());
         // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
@@ -813,7 +815,7 @@ impl Lexer {
         // Joined: the rest of a row that the chunk's end cuts waits whole
         // for the next chunk, unless it is too long to hold.
         let abs = self.base + p as u64;
-        if join && lim == chunk.len() && (lim - p < ROW_NEAR || self.row.abs == abs) {
+        if hold_rows && lim == chunk.len() && (lim - p < ROW_NEAR || self.row.abs == abs) {
             if self.row.abs != abs {
                 // Between cells: one bracket (the row's) open.
                 self.row = RowScan {
@@ -1140,6 +1142,10 @@ const NESTED_NEAR_END: usize = 128;
 /// row's whole cells are taken at once. With the join buffer's compaction
 /// (`Decoder::compact`), this keeps the buffer under 8 KiB.
 pub(crate) const ROW_HOLD: usize = 2048;
+
+/// Chunks of at most this many bytes, joined, hold back the row their end
+/// cuts (see [`Lexer::fast_cells`]).
+pub(crate) const ROW_HOLD_CHUNK: usize = 256;
 
 /// How close to the end of a joined chunk the rest of a row starts for
 /// [`Lexer::fast_cells`] to look for the row's end before taking its cells
