@@ -788,10 +788,9 @@ impl Lexer {
     /// * with `hold_rows` too, the rest of the row, when it starts less
     ///   than [`ROW_NEAR`] bytes before the chunk's end and the chunk's end
     ///   cuts it, is left alone ([`Cells::Short`], `pos` and the lexer as
-    ///   they were), up to
-    ///   [`ROW_HOLD`] bytes. Its bytes are scanned for the row's `]` as they
-    ///   arrive ([`row_end`], each byte once), and its cells are taken once
-    ///   the row is whole, none of them cut;
+    ///   they were), up to [`ROW_HOLD`] bytes. Its bytes are scanned for
+    ///   the row's `]` as they arrive ([`row_end`], each byte once), and its
+    ///   cells are taken once the row is whole, none of them cut;
     /// * otherwise a cell whose bytes run to the chunk's end as a
     ///   well-formed beginning of a cell (and are at most [`JOIN_TAIL`]
     ///   long) is left alone: [`Cells::Short`], `pos` at its first byte, the
@@ -1140,7 +1139,8 @@ const NESTED_NEAR_END: usize = 128;
 /// How many bytes of the rest of a row cut by the end of a joined chunk are
 /// held back for the next chunk (see [`Lexer::fast_cells`]); past that, the
 /// row's whole cells are taken at once. With the join buffer's compaction
-/// (`Decoder::compact`), this keeps the buffer under 8 KiB.
+/// (`Decoder::compact`), rows that short keep the buffer within 8 KiB (a
+/// longer row is kept whole in it, as it would be in the spill).
 pub(crate) const ROW_HOLD: usize = 2048;
 
 /// Chunks of at most this many bytes, joined, hold back the row their end
