@@ -76,11 +76,11 @@ impl DecoderConfig {
     /// to the bytes before them, instead of being decoded in place. With
     /// chunks that small most rows are cut by a chunk's end, and a cut cell
     /// costs more to carry over token by token than the copy. Joined, a row
-    /// that a chunk's end cuts waits for the rest of its bytes (up to 2
-    /// KiB; they are only scanned for the row's end as they arrive), and
-    /// its cells are then decoded at once, none of them cut; in a longer
-    /// row, a short cell cut by a chunk's end is scanned again, whole, once
-    /// the next chunk has arrived. No event waits: a row's event comes when
+    /// that the end of a chunk of up to 256 bytes cuts waits for the rest
+    /// of its bytes (up to 2 KiB; they are only scanned for the row's end
+    /// as they arrive), and its cells are then decoded at once, none of
+    /// them cut; otherwise a short cell cut by a chunk's end is scanned
+    /// again, whole, once the next chunk has arrived. No event waits: a row's event comes when
     /// its last byte has arrived, as without joining. An error inside a
     /// held row is reported once the row is whole (or at
     /// [`Decoder::finish`]), with the same offset. Cells of joined chunks
