@@ -134,6 +134,10 @@ fn decode_with(body: &[u8], chunk: usize, visit: impl Fn(&Row<'_>, &mut Tally)) 
 /// Decodes a body read from `r` through a buffer of `buf_size` bytes, the way
 /// an application reading a socket would, visiting every cell at `tier`.
 pub fn decode_read<R: Read>(mut r: R, buf_size: usize, tier: Tier) -> std::io::Result<Tally> {
+    let visit: fn(&Row<'_>, &mut Tally) = match tier {
+        Tier::Events => visit_events,
+        Tier::Typed => visit_typed,
+    };
     let mut buf = vec![0u8; buf_size.max(1)];
     let mut dec = Decoder::new();
     let mut t = Tally::default();
@@ -145,10 +149,7 @@ pub fn decode_read<R: Read>(mut r: R, buf_size: usize, tier: Tier) -> std::io::R
         let mut feed = dec.feed(&buf[..n]);
         loop {
             match feed.next_event() {
-                Ok(Some(Event::Row(row))) => match tier {
-                    Tier::Events => visit_events(&row, &mut t),
-                    Tier::Typed => visit_typed(&row, &mut t),
-                },
+                Ok(Some(Event::Row(row))) => visit(&row, &mut t),
                 Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
