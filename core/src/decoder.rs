@@ -80,12 +80,12 @@ impl DecoderConfig {
     /// of its bytes (up to 2 KiB; they are only scanned for the row's end
     /// as they arrive), and its cells are then decoded at once, none of
     /// them cut; otherwise a short cell cut by a chunk's end is scanned
-    /// again, whole, once the next chunk has arrived. No event waits: a row's event comes when
-    /// its last byte has arrived, as without joining. An error inside a
-    /// held row is reported once the row is whole (or at
-    /// [`Decoder::finish`]), with the same offset. Cells of joined chunks
-    /// borrow from the
-    /// decoder's buffer ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed)
+    /// again, whole, once the next chunk has arrived. No event waits: a
+    /// row's event comes when its last byte has arrived, as without
+    /// joining. An error inside a held row is reported once the row is
+    /// whole (or at [`Decoder::finish`]), with the same offset. Cells of
+    /// joined chunks borrow from the decoder's buffer
+    /// ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed)
     /// is `false`). Larger chunks are decoded in place, zero-copy. Memory
     /// stays bounded: the buffer holds the row in progress and one chunk.
     /// Default 512; 0 turns joining off.
