@@ -1334,18 +1334,10 @@ impl Feed<'_, '_> {
                     // one is decoded in place again.
                     let hold =
                         dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
-                    // Rows are held only at the end of the smallest chunks:
-                    // larger ones hold more whole rows, and scanning for the
-                    // end of the last costs more than its cut cell.
-                    let hold_rows = hold && self.chunk.len() <= crate::lex::ROW_HOLD_CHUNK;
-                    match dec.lexer.fast_cells(
-                        chunk,
-                        &mut self.pos,
-                        &mut dec.cells,
-                        max,
-                        hold,
-                        hold_rows,
-                    ) {
+                    match dec
+                        .lexer
+                        .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)
+                    {
                         Cells::Row(end) => {
                             dec.lexer.end_outer();
                             dec.pos = Pos::Rows;
@@ -1766,6 +1758,66 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::TooManyColumns);
         for n in 1..=64 {
             assert_eq!(run(&cfg, body.as_bytes(), n), whole, "chunk {n}");
+        }
+    }
+
+    /// Rows after each chunk fed, one count per chunk.
+    fn rows_as_fed(cfg: &DecoderConfig, body: &[u8], chunk: usize) -> Vec<usize> {
+        let mut dec = Decoder::with_config(cfg.clone());
+        let mut rows = 0;
+        let mut counts = Vec::new();
+        for piece in body.chunks(chunk) {
+            let mut feed = dec.feed(piece);
+            while let Some(ev) = feed.next_event().unwrap() {
+                rows += usize::from(matches!(ev, Event::Row(_)));
+            }
+            drop(feed);
+            counts.push(rows);
+        }
+        assert_eq!(dec.finish(), Ok(()));
+        counts
+    }
+
+    /// A row held back in a join buffer comes out with the chunk that
+    /// brings its last byte, as it does decoded in place: whatever follows
+    /// its `]` (spaces, the next row, an error in its place, the end of the
+    /// rows) and whatever its cells hold (brackets inside strings, arrays
+    /// of arrays, a value too deep for the fast path).
+    #[test]
+    fn a_held_row_comes_out_with_its_last_byte() {
+        use kusto_frames_gen::{generate_vec, GenConfig, Profile, Shape};
+        let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+        let rows = [
+            format!(r#"["a],[b", [[1],[2]], {deep}]"#),
+            r#"["]]", {"k":[[]],"m":"],{"}, [[[0]]]]"#.to_string(),
+            format!(r#"[ "x" , {deep} , [ ] ]"#),
+            r#"["\\]", [1,[2,[3]]], "\"],[\""]"#.to_string(),
+        ];
+        let frame = |rows: &str| {
+            format!(
+                r#"{{"FrameType":"DataTable","TableId":0,"TableKind":"PrimaryResult","TableName":"T","Columns":[{{"ColumnName":"a","ColumnType":"dynamic"}},{{"ColumnName":"b","ColumnType":"dynamic"}},{{"ColumnName":"c","ColumnType":"dynamic"}}],"Rows":[{rows}]}}"#
+            )
+        };
+        let err = r#"{"OneApiErrors":[{"error":{"code":"E","message":"m"}}]}"#;
+        let body = format!(
+            "[{H},{},{},{},{},{}\n]",
+            frame(&rows.join(",")),
+            frame(&format!("{} ,\r\n\t{} \n", rows[0], rows[1])),
+            frame(&format!("{},{}", rows[2], rows[3])).replace("]]}", "]\n ]}"),
+            frame(&format!("{},{}", rows[3], err)),
+            r#"{"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}"#,
+        );
+        let (mixed, _) = generate_vec(&GenConfig::new(9, Profile::Mixed, Shape::Whole, 60_000));
+        let mut in_place = DecoderConfig::default();
+        in_place.join_chunks(0);
+        for body in [body.as_bytes(), &mixed] {
+            for n in (1..=70).chain([100, 255, 256, 300, 512]) {
+                assert_eq!(
+                    rows_as_fed(&DecoderConfig::default(), body, n),
+                    rows_as_fed(&in_place, body, n),
+                    "chunk {n}"
+                );
+            }
         }
     }
 

@@ -784,26 +784,111 @@ impl Lexer {
     /// and their offsets are the same. Returns the row's logical end when it
     /// consumed the row's `]`.
     ///
-    /// With `join` (the decoder joins small chunks, see `Decoder::feed`):
-    /// * with `hold_rows` too, the rest of the row, when it starts less
-    ///   than [`ROW_NEAR`] bytes before the chunk's end and the chunk's end
-    ///   cuts it, is left alone ([`Cells::Short`], `pos` and the lexer as
-    ///   they were), up to [`ROW_HOLD`] bytes. Its bytes are scanned for
-    ///   the row's `]` as they arrive ([`row_end`], each byte once), and its
-    ///   cells are taken once the row is whole, none of them cut;
-    /// * otherwise a cell whose bytes run to the chunk's end as a
-    ///   well-formed beginning of a cell (and are at most [`JOIN_TAIL`]
-    ///   long) is left alone: [`Cells::Short`], `pos` at its first byte, the
-    ///   lexer as before it. It is scanned again, whole, once more bytes
-    ///   have been joined to it.
+    /// With `join` (the decoder joins small chunks, see `Decoder::feed`),
+    /// the rest of a row that the chunk's end cuts waits for the next
+    /// chunk, up to [`ROW_HOLD`] bytes of it ([`Cells::Short`], `pos` at
+    /// its first byte, the lexer as before it):
+    /// * until a `]` that may end the row has arrived ([`may_end_row`]),
+    ///   its bytes are only looked at for one;
+    /// * then its cells are taken as if the row were whole: all of them,
+    ///   or those before the first that the chunk's end cuts, the rest
+    ///   waiting again;
+    /// * when that takes no cell twice at the same place (a long cut cell,
+    ///   or one the fast path leaves to the token path), the rest of the
+    ///   row is scanned for its end as it arrives ([`row_end`], each byte
+    ///   once) and its cells are taken once it is whole.
+    ///
+    /// A longer rest goes on in place: a cell whose bytes run to the
+    /// chunk's end as a well-formed beginning of a cell (and are at most
+    /// [`JOIN_TAIL`] long) is left alone ([`Cells::Short`], `pos` at its
+    /// first byte, the lexer as before it), and scanned again, whole, once
+    /// more bytes have been joined to it.
     pub(crate) fn fast_cells(
         &mut self,
         chunk: &[u8],
         pos: &mut usize,
         cells: &mut Vec<CellSpan>,
         max_cells: usize,
-        mut join: bool,
-        hold_rows: bool,
+        join: bool,
+    ) -> Cells {
+        let lim = self.limit(chunk.len());
+        let p = *pos;
+        if !join || lim != chunk.len() || lim - p > ROW_HOLD {
+            return self.take_cells(chunk, pos, cells, max_cells, join, false);
+        }
+        let c = chunk.get(..lim).unwrap_or(&[]);
+        let abs = self.base + p as u64;
+        if self.row.abs != abs {
+            // Between cells: one bracket (the row's) open.
+            self.row = RowScan {
+                abs,
+                depth: 1,
+                trial: true,
+                ..RowScan::NONE
+            };
+        }
+        if self.row.trial {
+            // Only a `]` can end the row: until one that may has arrived,
+            // the rest of the row waits.
+            let from = p + self.row.seen;
+            self.row.seen = lim - p;
+            if !may_end_row(c, from) {
+                return Cells::Short;
+            }
+            if let Cells::Row(end) = self.take_cells(chunk, pos, cells, max_cells, false, true) {
+                self.row = RowScan::NONE;
+                return Cells::Row(end);
+            }
+            // It stopped at a cell (or a separator): `pos` and the lexer
+            // are where the token path would go on.
+            let q = *pos;
+            self.row = RowScan {
+                abs: self.base + q as u64,
+                depth: 1,
+                ..RowScan::NONE
+            };
+            if row_end(c, q, &mut self.row).is_some() {
+                // The row is whole: what stopped the fast path is for the
+                // token path.
+                self.row = RowScan::NONE;
+                return Cells::Stop;
+            }
+            if q != p {
+                // Cut: the rest waits as the row did.
+                self.row = RowScan {
+                    seen: lim - q,
+                    trial: true,
+                    ..self.row
+                };
+            }
+            // Otherwise cut again at the same cell: the rest of the row is
+            // scanned for its end as it arrives.
+            return Cells::Short;
+        }
+        match row_end(c, p, &mut self.row) {
+            Some(_) => {
+                // The row is whole here: none of its cells is cut.
+                self.row = RowScan::NONE;
+                self.take_cells(chunk, pos, cells, max_cells, false, false)
+            }
+            None => Cells::Short,
+        }
+    }
+
+    /// [`Lexer::fast_cells`] once it is decided whether the row is held:
+    /// its cells from `*pos`. With `trial` (the row taken as if it were
+    /// whole), a cell that the chunk's end cuts stops it as one that the
+    /// fast path leaves to the token path does, the token path not started
+    /// on it.
+    #[inline(always)]
+    fn take_cells(
+        &mut self,
+        chunk: &[u8],
+        pos: &mut usize,
+        cells: &mut Vec<CellSpan>,
+        max_cells: usize,
+        join: bool,
+        trial: bool,
     ) -> Cells {
         let lim = self.limit(chunk.len());
         // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
@@ -811,28 +896,6 @@ impl Lexer {
         // The bytes inside the limit.
         let c = chunk.get(..lim).unwrap_or(&[]);
         let mut p = *pos;
-        // Joined: the rest of a row that the chunk's end cuts waits whole
-        // for the next chunk, unless it is too long to hold.
-        let abs = self.base + p as u64;
-        if hold_rows && lim == chunk.len() && (lim - p < ROW_NEAR || self.row.abs == abs) {
-            if self.row.abs != abs {
-                // Between cells: one bracket (the row's) open.
-                self.row = RowScan {
-                    abs,
-                    depth: 1,
-                    ..RowScan::NONE
-                };
-            }
-            match row_end(c, p, &mut self.row) {
-                Some(_) => {
-                    // The row is whole here: none of its cells is cut.
-                    self.row = RowScan::NONE;
-                    join = false;
-                }
-                None if lim - p <= ROW_HOLD => return self.hold(self.expect, pos, p),
-                None => {}
-            }
-        }
         // What the lexer expects when this path stops at a value: the
         // row's first cell may also be its `]`.
         let mut at_value = self.expect;
@@ -880,7 +943,7 @@ impl Lexer {
                             self.unesc.truncate(from);
                             return self.hold(at_value, pos, p);
                         }
-                        Err(StrStop::Cut { escaped, run }) if lim == chunk.len() => {
+                        Err(StrStop::Cut { escaped, run }) if lim == chunk.len() && !trial => {
                             // The chunk ends inside this string, cleanly:
                             // the token path goes on from here, without
                             // scanning these bytes again, and keeps what
@@ -906,7 +969,7 @@ impl Lexer {
                 // Near the chunk's end a nested value is likely cut: the
                 // token path then takes it (going on with
                 // `fast_nested_rest`), rather than scanning it twice.
-                b'{' | b'[' if lim - p < NESTED_NEAR_END && lim == chunk.len() => None,
+                b'{' | b'[' if lim - p < NESTED_NEAR_END && lim == chunk.len() && !trial => None,
                 b'{' | b'[' => {
                     let room = self.max_depth.saturating_sub(self.depth);
                     let kind = if b == b'{' {
@@ -1143,23 +1206,16 @@ const NESTED_NEAR_END: usize = 128;
 /// longer row is kept whole in it, as it would be in the spill).
 pub(crate) const ROW_HOLD: usize = 2048;
 
-/// Chunks of at most this many bytes, joined, hold back the row their end
-/// cuts (see [`Lexer::fast_cells`]).
-pub(crate) const ROW_HOLD_CHUNK: usize = 256;
-
-/// How close to the end of a joined chunk the rest of a row starts for
-/// [`Lexer::fast_cells`] to look for the row's end before taking its cells
-/// (further away, the row is likely whole, and scanning it first would
-/// cost more than the cut cell it may save).
-const ROW_NEAR: usize = 256;
-
 /// How far [`row_end`] scanned the rest of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct RowScan {
     /// Absolute offset where the scan started (`u64::MAX`: none).
     abs: u64,
-    /// Bytes scanned.
+    /// Bytes scanned (or, in a `trial`, looked at for a `]`).
     seen: usize,
+    /// No bytes scanned yet: the row is taken as if whole once a `]`
+    /// that may end it has arrived ([`may_end_row`]).
+    trial: bool,
     /// Brackets open after them (the row's included).
     depth: usize,
     /// They end inside a string.
@@ -1172,10 +1228,34 @@ impl RowScan {
     const NONE: RowScan = RowScan {
         abs: u64::MAX,
         seen: 0,
+        trial: false,
         depth: 0,
         in_str: false,
         esc: false,
     };
+}
+
+/// `true` when `c[from..]` holds a `]` that may end a row of a `Rows`
+/// array: one followed, after any whitespace, by the end of `c`, a `]`, or
+/// a `,` and then the end of `c`, a `[` or a `{` (the next row, or an
+/// error in its place). A `]` inside the row may pass too: this only
+/// tells when taking the row's cells is worth a try.
+fn may_end_row(c: &[u8], from: usize) -> bool {
+    let mut i = from;
+    while let Some(k) = crate::unchecked::find_byte(c, i, b']') {
+        i = k + 1;
+        let j = skip_ws(c, i);
+        match c.get(j) {
+            None | Some(b']') => return true,
+            Some(b',') => {
+                if matches!(c.get(skip_ws(c, j + 1)), None | Some(b'[' | b'{')) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Index after the bracket that closes the brackets open at `p` in `c`
@@ -2081,7 +2161,8 @@ mod tests {
 
     /// On well-formed rows (random nested values, strings with every kind
     /// of escape and brackets inside them), the row-end scanner finds the
-    /// row's `]` exactly, fed whole or resumed at every split.
+    /// row's `]` exactly, fed whole or resumed at every split; and
+    /// [`may_end_row`] passes it, whatever follows it.
     #[test]
     fn row_end_finds_the_end_of_well_formed_rows() {
         fn value(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>, depth: u32) {
@@ -2126,7 +2207,16 @@ mod tests {
             }
             row.push(b']');
             let want = row.len();
-            row.extend_from_slice(b",[\"]\"]]");
+            // What may follow a row's `]`, then more.
+            const NEXT: [&[u8]; 5] = [b",[", b" ,\r\n\t{", b"]", b"\n ]", b", ["];
+            row.extend_from_slice(NEXT[(next() % 5) as usize]);
+            row.extend_from_slice(b"\"]\"]]");
+            // A `]` that may end the row is found from anywhere before
+            // its `]`, however soon after it the bytes end.
+            for cut in want..=row.len() {
+                let from = 1 + (next() as usize % (want - 1));
+                assert!(may_end_row(&row[..cut], from), "cut at {cut}");
+            }
             let fresh = RowScan {
                 abs: 0,
                 depth: 1,
@@ -2139,6 +2229,37 @@ mod tests {
                 let mut st = fresh;
                 assert_eq!(row_end(&row[..cut], 1, &mut st), None, "cut at {cut}");
                 assert_eq!(row_end(&row, 1, &mut st), Some(want), "cut at {cut}");
+            }
+        }
+    }
+
+    /// [`crate::unchecked::find_byte`] finds the first `]` from every start
+    /// in slices of every length up to 80, with and without one, as a
+    /// byte-at-a-time search does.
+    #[test]
+    fn find_byte_matches_position() {
+        let mut next = xorshift(0x0bad_cafe_1234_5679);
+        for len in 0..=80 {
+            for _ in 0..40 {
+                let c: Vec<u8> = (0..len)
+                    .map(|_| match next() % 8 {
+                        0 => b']',
+                        1 => 0xDD,
+                        2 => b'}',
+                        _ => b'a',
+                    })
+                    .collect();
+                for i in 0..=len + 1 {
+                    let want = c
+                        .get(i..)
+                        .and_then(|s| s.iter().position(|&b| b == b']'))
+                        .map(|k| i + k);
+                    assert_eq!(
+                        crate::unchecked::find_byte(&c, i, b']'),
+                        want,
+                        "{c:?} from {i}"
+                    );
+                }
             }
         }
     }

@@ -198,3 +198,46 @@ pub(crate) fn end_masks32(bytes: &[u8], i: usize) -> Option<[u32; 4]> {
         None
     }
 }
+
+/// Index of the first `b` in `bytes[i..]`, or `None`. SSE2 sixteen bytes at
+/// a time where the target has it (the last bytes through the sixteen that
+/// end the slice); elsewhere, and for slices shorter than sixteen bytes,
+/// one byte at a time.
+#[inline]
+pub(crate) fn find_byte(bytes: &[u8], mut i: usize, b: u8) -> Option<usize> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use core::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let eq = |block: &[u8]| -> u32 {
+            assert!(block.len() >= 16);
+            // SAFETY: `block` has at least 16 readable bytes (asserted
+            // above; the callers' `get` makes the assert compile away);
+            // `_mm_loadu_si128` has no alignment requirement; SSE2 is
+            // enabled for this target (cfg above).
+            unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u32
+            }
+        };
+        let end = bytes.len();
+        while let Some(block) = bytes.get(i..i + 16) {
+            let m = eq(block);
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+        if i >= end {
+            return None;
+        }
+        // Fewer than 16 bytes left: the 16 that end the slice, those
+        // before `i` shifted out.
+        if let Some(block) = end.checked_sub(16).and_then(|a| bytes.get(a..)) {
+            let m = eq(block) >> (i - (end - 16));
+            return (m != 0).then(|| i + m.trailing_zeros() as usize);
+        }
+    }
+    bytes.get(i..)?.iter().position(|&x| x == b).map(|k| i + k)
+}
