@@ -76,17 +76,20 @@ impl DecoderConfig {
     /// to the bytes before them, instead of being decoded in place. With
     /// chunks that small most rows are cut by a chunk's end, and a cut cell
     /// costs more to carry over token by token than the copy. Joined, a row
-    /// that the end of a chunk of up to 256 bytes cuts waits for the rest
-    /// of its bytes (up to 2 KiB; they are only scanned for the row's end
-    /// as they arrive), and its cells are then decoded at once, none of
-    /// them cut; otherwise a short cell cut by a chunk's end is scanned
-    /// again, whole, once the next chunk has arrived. No event waits: a
-    /// row's event comes when its last byte has arrived, as without
-    /// joining. An error inside a held row is reported once the row is
-    /// whole (or at [`Decoder::finish`]), with the same offset. Cells of
-    /// joined chunks borrow from the decoder's buffer
-    /// ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed)
-    /// is `false`). Larger chunks are decoded in place, zero-copy. Memory
+    /// that a chunk's end cuts waits for the rest of its bytes (up to
+    /// 2 KiB; until a `]` that may end the row arrives, they are only
+    /// searched for one), and its cells are then decoded at once, none of
+    /// them cut. No event of a well-formed body waits: a row's event comes
+    /// with the chunk that brings its last byte, as without joining. In a
+    /// malformed body, an error inside a held row, or right after its `]`,
+    /// is reported once more bytes (up to 2 KiB) have arrived, or at
+    /// [`Decoder::finish`], with the same offset and after the same
+    /// events (if the body ends right after such a whole row, `finish`
+    /// first returns [`ErrorKind::EventsPending`]: feed an empty chunk and
+    /// drain it, and the row, then the error, come out). Cells of joined
+    /// chunks borrow from the decoder's buffer
+    /// ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed) is
+    /// `false`). Larger chunks are decoded in place, zero-copy. Memory
     /// stays bounded: the buffer holds the row in progress and one chunk.
     /// Default 512; 0 turns joining off.
     pub fn join_chunks(&mut self, n: usize) -> &mut Self {
@@ -387,6 +390,8 @@ pub struct Decoder {
     joined: bool,
     /// Nothing is held back at the end of `acc` (see `finish`).
     hold_off: bool,
+    /// `finish` found a whole row held back: from now on nothing is held.
+    drain_held: bool,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -435,6 +440,7 @@ impl Decoder {
             acc_cut: false,
             joined: false,
             hold_off: false,
+            drain_held: false,
         }
     }
 
@@ -499,6 +505,12 @@ impl Decoder {
     /// Ends the input. `Err` with [`ErrorKind::UnexpectedEof`] when the body
     /// stopped inside a value, [`ErrorKind::MissingCompletion`] when a V2 body
     /// had no `DataSetCompletion` frame.
+    ///
+    /// `Err` with [`ErrorKind::EventsPending`] (not sticky) when events are
+    /// still to come from the bytes fed: a feed was dropped before it was
+    /// drained, or (only in a malformed body, see
+    /// [`DecoderConfig::join_chunks`]) a whole row was held back. Feed an
+    /// empty chunk, drain it, and call `finish` again.
     pub fn finish(&mut self) -> Result<(), Error> {
         if let Some(e) = self.failed {
             return Err(e);
@@ -510,6 +522,15 @@ impl Decoder {
         if self.acc_pos < self.acc.len() {
             if !self.acc_cut {
                 // A feed dropped before it was drained: like `pending`.
+                let at = self.lexer.base + self.acc_pos as u64;
+                return Err(Error::new(ErrorKind::EventsPending, at));
+            }
+            if self.lexer.held_row_is_whole(&self.acc, self.acc_pos) {
+                // A whole row held back: only a malformed body ends a row
+                // where the decoder did not see that it may (see
+                // `join_chunks`). The row's event comes first, then the
+                // error: like `pending`, with nothing held any more.
+                self.drain_held = true;
                 let at = self.lexer.base + self.acc_pos as u64;
                 return Err(Error::new(ErrorKind::EventsPending, at));
             }
@@ -1332,8 +1353,10 @@ impl Feed<'_, '_> {
                     // Nothing is held at the end of a large chunk joined
                     // only to finish what the chunk before left: the next
                     // one is decoded in place again.
-                    let hold =
-                        dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
+                    let hold = dec.joined
+                        && !dec.hold_off
+                        && !dec.drain_held
+                        && self.chunk.len() <= dec.cfg.join_chunks;
                     match dec
                         .lexer
                         .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)
@@ -1819,6 +1842,63 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A body that ends right after a malformed byte that follows a whole
+    /// row: the row, held back (the byte after its `]` is one that only a
+    /// `]` inside a row may be followed by), still comes out before the
+    /// error. `finish` asks for it to be drained first.
+    #[test]
+    fn a_whole_row_held_at_the_end_comes_out_before_the_error() {
+        let head = r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":0,"TableKind":"PrimaryResult","TableName":"T","Columns":[{"ColumnName":"a","ColumnType":"long"},{"ColumnName":"b","ColumnType":"dynamic"}],"Rows":[[0,null],"#;
+        for tail in [
+            r#"[1,[2]]}"#,
+            r#"[1,[2]] , 5"#,
+            r#"[1,"]"],"x"]"#,
+            "[1,{}]\n}",
+        ] {
+            let body = format!("{head}{tail}");
+            let whole = run(&DecoderConfig::default(), body.as_bytes(), usize::MAX);
+            let rows = |ev: &[OwnedEvent]| {
+                ev.iter()
+                    .filter(|e| matches!(e, OwnedEvent::Row(_)))
+                    .count()
+            };
+            assert_eq!(rows(&whole.0), 2, "{tail}");
+            assert!(whole.1.is_err(), "{tail}");
+            for n in 1..=64 {
+                assert_eq!(
+                    run(&DecoderConfig::default(), body.as_bytes(), n),
+                    whole,
+                    "chunk {n}: {tail}"
+                );
+            }
+        }
+        // Step by step: the last chunk brings the row, its `]` followed
+        // by a `}`.
+        let body = format!("{head}[1,{{}}]}}");
+        let (a, b) = body.as_bytes().split_at(body.len() - 7);
+        let mut dec = Decoder::new();
+        let mut rows = 0;
+        for chunk in [a, b] {
+            let mut feed = dec.feed(chunk);
+            while let Some(ev) = feed.next_event().unwrap() {
+                rows += usize::from(matches!(ev, Event::Row(_)));
+            }
+        }
+        assert_eq!(rows, 1);
+        let e = dec.finish().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::EventsPending);
+        assert_eq!(dec.finish().unwrap_err().kind(), ErrorKind::EventsPending);
+        let mut feed = dec.feed(&[]);
+        assert!(matches!(feed.next_event(), Ok(Some(Event::Row(_)))));
+        let e = feed.next_event().unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::Syntax, body.len() as u64 - 1)
+        );
+        drop(feed);
+        assert_eq!(dec.finish(), Err(e));
     }
 
     /// A large chunk joined only because the small one before it left a

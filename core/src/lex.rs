@@ -769,6 +769,17 @@ impl Lexer {
         Ok(None)
     }
 
+    /// `true` when `c[p..]`, the rest of a row held back by
+    /// [`Lexer::fast_cells`], holds the row's `]`.
+    pub(crate) fn held_row_is_whole(&self, c: &[u8], p: usize) -> bool {
+        let mut st = RowScan {
+            abs: 0,
+            depth: 1,
+            ..RowScan::NONE
+        };
+        row_end(c, p, &mut st).is_some()
+    }
+
     /// `true` when no token is in progress (the fast path may run).
     pub(crate) fn between_tokens(&self) -> bool {
         self.tstate == TState::None

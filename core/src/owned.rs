@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use crate::cell::CellKind;
 use crate::decoder::Decoder;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::event::{Column, Event, Fragment, FragmentType, TableInfo};
 
 /// An owned [`TableInfo`].
@@ -212,16 +212,28 @@ where
     I: IntoIterator<Item = &'a [u8]>,
 {
     let mut events = Vec::new();
+    let empty: &[u8] = &[];
     for chunk in chunks {
-        let mut feed = dec.feed(chunk);
-        loop {
-            match feed.next_event() {
-                Ok(Some(ev)) => events.push(ev.to_owned()),
-                Ok(None) => break,
-                Err(e) => return (events, Err(e)),
-            }
+        if let Err(e) = drain_into(dec, chunk, &mut events) {
+            return (events, Err(e));
         }
     }
-    let r = dec.finish();
+    let mut r = dec.finish();
+    if matches!(r, Err(e) if e.kind() == ErrorKind::EventsPending) {
+        // Events still to come from what was fed (see `Decoder::finish`).
+        if let Err(e) = drain_into(dec, empty, &mut events) {
+            return (events, Err(e));
+        }
+        r = dec.finish();
+    }
     (events, r)
+}
+
+/// Feeds `chunk` and pushes its events, owned, onto `events`.
+fn drain_into(dec: &mut Decoder, chunk: &[u8], events: &mut Vec<OwnedEvent>) -> Result<(), Error> {
+    let mut feed = dec.feed(chunk);
+    while let Some(ev) = feed.next_event()? {
+        events.push(ev.to_owned());
+    }
+    Ok(())
 }

@@ -97,7 +97,11 @@ macro_rules! event_stream {
                         Err(e) => return Poll::Ready(Some(Err(ReadError::Io(e)))),
                     };
                     if buf.is_empty() {
-                        return Poll::Ready(self.pump.finish().err().map(|e| Err(e.into())));
+                        match self.pump.finish() {
+                            Ok(true) => return Poll::Ready(None),
+                            Ok(false) => continue,
+                            Err(e) => return Poll::Ready(Some(Err(e.into()))),
+                        }
                     }
                     let step = self.pump.owned(buf);
                     Pin::new(&mut self.inner).consume(step.consumed);
@@ -144,7 +148,7 @@ macro_rules! event_stream {
             {
                 if self.pump.done {
                     let r = self.pump.finish();
-                    return Poll::Ready(r.map(ControlFlow::Continue).map_err(Into::into));
+                    return Poll::Ready(r.map(|_| ControlFlow::Continue(())).map_err(Into::into));
                 }
                 loop {
                     if self.pump.needs_flush() && self.pump.drain(&[], f).result? {
@@ -156,8 +160,10 @@ macro_rules! event_stream {
                         Err(e) => return Poll::Ready(Err(ReadError::Io(e))),
                     };
                     if buf.is_empty() {
-                        self.pump.finish()?;
-                        return Poll::Ready(Ok(ControlFlow::Continue(())));
+                        if self.pump.finish()? {
+                            return Poll::Ready(Ok(ControlFlow::Continue(())));
+                        }
+                        continue;
                     }
                     let step = self.pump.drain(buf, f);
                     Pin::new(&mut self.inner).consume(step.consumed);

@@ -95,7 +95,7 @@ impl<R: BufRead> EventReader<R> {
             return self
                 .pump
                 .finish()
-                .map(ControlFlow::Continue)
+                .map(|_| ControlFlow::Continue(()))
                 .map_err(Into::into);
         }
         loop {
@@ -107,8 +107,10 @@ impl<R: BufRead> EventReader<R> {
             }
             let buf = fill(&mut self.inner)?;
             if buf.is_empty() {
-                self.pump.finish()?;
-                return Ok(ControlFlow::Continue(()));
+                if self.pump.finish()? {
+                    return Ok(ControlFlow::Continue(()));
+                }
+                continue;
             }
             let step = self.pump.drain(buf, &mut f);
             self.inner.consume(step.consumed);
@@ -121,7 +123,7 @@ impl<R: BufRead> EventReader<R> {
     /// The next event, owned; `Ok(None)` once the body ended cleanly.
     pub fn next_owned(&mut self) -> Result<Option<OwnedEvent>, ReadError> {
         if self.pump.done {
-            return self.pump.finish().map(|()| None).map_err(Into::into);
+            return self.pump.finish().map(|_| None).map_err(Into::into);
         }
         loop {
             if self.pump.needs_flush() {
@@ -131,8 +133,10 @@ impl<R: BufRead> EventReader<R> {
             }
             let buf = fill(&mut self.inner)?;
             if buf.is_empty() {
-                self.pump.finish()?;
-                return Ok(None);
+                if self.pump.finish()? {
+                    return Ok(None);
+                }
+                continue;
             }
             let step = self.pump.owned(buf);
             self.inner.consume(step.consumed);

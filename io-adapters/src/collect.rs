@@ -699,16 +699,20 @@ pub fn collect<R: std::io::BufRead>(reader: &mut EventReader<R>) -> Result<Datas
 pub fn collect_slice(body: &[u8]) -> Result<Dataset, (kusto_frames::Error, Box<Dataset>)> {
     let mut dec = Decoder::new();
     let mut c = Collector::new();
-    let mut feed = dec.feed(body);
-    let r = loop {
-        match feed.next_event() {
-            Ok(Some(ev)) => c.push(&ev),
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
+    let mut push = |dec: &mut Decoder, chunk: &[u8]| {
+        let mut feed = dec.feed(chunk);
+        while let Some(ev) = feed.next_event()? {
+            c.push(&ev);
         }
+        Ok(())
     };
-    drop(feed);
-    let r = r.and_then(|()| dec.finish());
+    let r = push(&mut dec, body).and_then(|()| match dec.finish() {
+        // Events still to come from the body (see `Decoder::finish`).
+        Err(e) if e.kind() == kusto_frames::ErrorKind::EventsPending => {
+            push(&mut dec, &[]).and_then(|()| dec.finish())
+        }
+        r => r,
+    });
     c.set_format(dec.format());
     match r {
         Ok(()) => Ok(c.finish()),

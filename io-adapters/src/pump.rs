@@ -3,7 +3,7 @@
 
 use core::ops::ControlFlow;
 
-use kusto_frames::{Decoder, Error, Event, OwnedEvent};
+use kusto_frames::{Decoder, Error, ErrorKind, Event, OwnedEvent};
 
 /// A decoder plus the bookkeeping an adapter needs between two fills.
 #[derive(Debug)]
@@ -85,9 +85,19 @@ impl Pump {
         }
     }
 
-    /// The end of the input: `Decoder::finish`.
-    pub(crate) fn finish(&mut self) -> Result<(), Error> {
-        self.done = true;
-        self.dec.finish()
+    /// The end of the input: `Decoder::finish`. `Ok(false)` when events are
+    /// still to come from what was fed (the decoder's `EventsPending`):
+    /// drain (`needs_flush` is set), then finish again.
+    pub(crate) fn finish(&mut self) -> Result<bool, Error> {
+        match self.dec.finish() {
+            Err(e) if e.kind() == ErrorKind::EventsPending => {
+                self.flush = true;
+                Ok(false)
+            }
+            r => {
+                self.done = true;
+                r.map(|()| true)
+            }
+        }
     }
 }

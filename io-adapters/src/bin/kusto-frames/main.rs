@@ -254,8 +254,13 @@ impl Input {
         let mut recording = true;
         let mut any_event = false;
         let mut bytes = 0u64;
+        let mut eof = false;
         loop {
-            let n = self.read_chunk(&mut buf).map_err(Failure::Io)?;
+            let n = if eof {
+                0
+            } else {
+                self.read_chunk(&mut buf).map_err(Failure::Io)?
+            };
             let chunk = &buf[..n];
             bytes += n as u64;
             progress.update(bytes);
@@ -268,7 +273,16 @@ impl Input {
                 }
             }
             if n == 0 {
-                break;
+                match dec.finish() {
+                    // Events still to come from what was fed (see
+                    // `Decoder::finish`): drained below, once.
+                    Err(e) if e.kind() == ErrorKind::EventsPending && !eof => eof = true,
+                    r => {
+                        progress.clear();
+                        r.map_err(Failure::Decode)?;
+                        break;
+                    }
+                }
             }
             let mut feed = dec.feed(chunk);
             loop {
@@ -290,8 +304,6 @@ impl Input {
                 }
             }
         }
-        progress.clear();
-        dec.finish().map_err(Failure::Decode)?;
         if dec.format().is_none() && !any_event {
             return Err(Failure::NotKusto);
         }
