@@ -804,10 +804,12 @@ impl Lexer {
     /// * then its cells are taken as if the row were whole: all of them,
     ///   or those before the first that the chunk's end cuts, the rest
     ///   waiting again;
-    /// * when that takes no cell twice at the same place (a long cut cell,
-    ///   or one the fast path leaves to the token path), the rest of the
-    ///   row is scanned for its end as it arrives ([`row_end`], each byte
-    ///   once) and its cells are taken once it is whole.
+    /// * when that takes no cell (the first is cut, or is one the fast
+    ///   path leaves to the token path), the rest of the row is scanned
+    ///   for its end as it arrives ([`row_end`], each byte once) and its
+    ///   cells are taken once it is whole;
+    /// * a row found whole after its cells stopped goes on with the token
+    ///   path, as in place.
     ///
     /// A longer rest goes on in place: a cell whose bytes run to the
     /// chunk's end as a well-formed beginning of a cell (and are at most
@@ -867,9 +869,11 @@ impl Lexer {
             if q != p {
                 // Cut: the rest waits as the row did.
                 self.row = RowScan {
+                    abs: self.row.abs,
                     seen: lim - q,
+                    depth: 1,
                     trial: true,
-                    ..self.row
+                    ..RowScan::NONE
                 };
             }
             // Otherwise cut again at the same cell: the rest of the row is
