@@ -388,10 +388,9 @@ pub struct Decoder {
     acc_cut: bool,
     /// The chunk being fed is joined (decoded from `acc`).
     joined: bool,
-    /// Nothing is held back at the end of `acc` (see `finish`).
+    /// Nothing is held back at the end of `acc` (see `finish`; once it
+    /// found a whole row held back, for good).
     hold_off: bool,
-    /// `finish` found a whole row held back: from now on nothing is held.
-    drain_held: bool,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -440,7 +439,6 @@ impl Decoder {
             acc_cut: false,
             joined: false,
             hold_off: false,
-            drain_held: false,
         }
     }
 
@@ -525,12 +523,12 @@ impl Decoder {
                 let at = self.lexer.base + self.acc_pos as u64;
                 return Err(Error::new(ErrorKind::EventsPending, at));
             }
-            if self.lexer.held_row_is_whole(&self.acc, self.acc_pos) {
+            if crate::lex::held_row_is_whole(&self.acc, self.acc_pos) {
                 // A whole row held back: only a malformed body ends a row
                 // where the decoder did not see that it may (see
                 // `join_chunks`). The row's event comes first, then the
                 // error: like `pending`, with nothing held any more.
-                self.drain_held = true;
+                self.hold_off = true;
                 let at = self.lexer.base + self.acc_pos as u64;
                 return Err(Error::new(ErrorKind::EventsPending, at));
             }
@@ -1353,10 +1351,8 @@ impl Feed<'_, '_> {
                     // Nothing is held at the end of a large chunk joined
                     // only to finish what the chunk before left: the next
                     // one is decoded in place again.
-                    let hold = dec.joined
-                        && !dec.hold_off
-                        && !dec.drain_held
-                        && self.chunk.len() <= dec.cfg.join_chunks;
+                    let hold =
+                        dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
                     match dec
                         .lexer
                         .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)

@@ -769,17 +769,6 @@ impl Lexer {
         Ok(None)
     }
 
-    /// `true` when `c[p..]`, the rest of a row held back by
-    /// [`Lexer::fast_cells`], holds the row's `]`.
-    pub(crate) fn held_row_is_whole(&self, c: &[u8], p: usize) -> bool {
-        let mut st = RowScan {
-            abs: 0,
-            depth: 1,
-            ..RowScan::NONE
-        };
-        row_end(c, p, &mut st).is_some()
-    }
-
     /// `true` when no token is in progress (the fast path may run).
     pub(crate) fn between_tokens(&self) -> bool {
         self.tstate == TState::None
@@ -832,12 +821,9 @@ impl Lexer {
         let c = chunk.get(..lim).unwrap_or(&[]);
         let abs = self.base + p as u64;
         if self.row.abs != abs {
-            // Between cells: one bracket (the row's) open.
             self.row = RowScan {
-                abs,
-                depth: 1,
                 trial: true,
-                ..RowScan::NONE
+                ..RowScan::at(abs)
             };
         }
         if self.row.trial {
@@ -855,11 +841,7 @@ impl Lexer {
             // It stopped at a cell (or a separator): `pos` and the lexer
             // are where the token path would go on.
             let q = *pos;
-            self.row = RowScan {
-                abs: self.base + q as u64,
-                depth: 1,
-                ..RowScan::NONE
-            };
+            self.row = RowScan::at(self.base + q as u64);
             if row_end(c, q, &mut self.row).is_some() {
                 // The row is whole: what stopped the fast path is for the
                 // token path.
@@ -869,11 +851,9 @@ impl Lexer {
             if q != p {
                 // Cut: the rest waits as the row did.
                 self.row = RowScan {
-                    abs: self.row.abs,
                     seen: lim - q,
-                    depth: 1,
                     trial: true,
-                    ..RowScan::NONE
+                    ..RowScan::at(self.row.abs)
                 };
             }
             // Otherwise cut again at the same cell: the rest of the row is
@@ -1248,6 +1228,22 @@ impl RowScan {
         in_str: false,
         esc: false,
     };
+
+    /// Nothing scanned yet of the rest of a row at `abs`, between its
+    /// cells: one bracket (the row's) open.
+    fn at(abs: u64) -> RowScan {
+        RowScan {
+            abs,
+            depth: 1,
+            ..RowScan::NONE
+        }
+    }
+}
+
+/// `true` when `c[p..]`, the rest of a row held back by
+/// [`Lexer::fast_cells`], holds the row's `]`.
+pub(crate) fn held_row_is_whole(c: &[u8], p: usize) -> bool {
+    row_end(c, p, &mut RowScan::at(0)).is_some()
 }
 
 /// `true` when `c[from..]` holds a `]` that may end a row of a `Rows`
@@ -2232,11 +2228,7 @@ mod tests {
                 let from = 1 + (next() as usize % (want - 1));
                 assert!(may_end_row(&row[..cut], from), "cut at {cut}");
             }
-            let fresh = RowScan {
-                abs: 0,
-                depth: 1,
-                ..RowScan::NONE
-            };
+            let fresh = RowScan::at(0);
             // Whole, from after the `[`.
             assert_eq!(row_end(&row, 1, &mut { fresh }), Some(want));
             // Cut at every byte, then resumed.
