@@ -1,8 +1,9 @@
-//! What each column of the mixed input costs the events tier: generates the
-//! mixed response, takes the cells of each column of its primary table, and
-//! decodes, per column, a response whose rows hold twelve consecutive cells
-//! of that column; prints nanoseconds per cell (best of 5), then the same
-//! for the `dynamic` column's strings, objects and arrays apart.
+//! What each column of the mixed input costs: generates the mixed response,
+//! takes the cells of each column of its primary table, and decodes, per
+//! column, a response whose rows hold twelve consecutive cells of that
+//! column (declared with the column's type); prints nanoseconds per cell
+//! in the events tier and in the typed tier (best of 5 each), then the
+//! events tier for the `dynamic` column's strings, objects and arrays apart.
 //!
 //! `column_costs [MB] [chunk bytes]` (defaults: 30, 65536).
 //!
@@ -11,26 +12,28 @@
 use std::time::Instant;
 
 use kusto_frames::{Decoder, Event, TableKind};
-use kusto_frames_benches::inputs::{table_body, Input};
+use kusto_frames_benches::inputs::{typed_table_body, Input};
 use kusto_frames_benches::ours::{self, Tier};
 
 /// Best time of 5 decodes of `body` in chunks of `chunk` bytes, visiting
-/// every cell as the events tier does (`ours::decode`); and the row count.
-fn time(body: &[u8], chunk: usize) -> (f64, u64) {
+/// every cell as the bench's `tier` does (`ours::decode`); and the row count.
+fn time(body: &[u8], chunk: usize, tier: Tier) -> (f64, u64) {
     let mut best = f64::MAX;
     let mut rows = 0;
     for _ in 0..5 {
         let t = Instant::now();
-        rows = ours::decode(core::hint::black_box(body), chunk, Tier::Events).rows;
+        rows = ours::decode(core::hint::black_box(body), chunk, tier).rows;
         best = best.min(t.elapsed().as_secs_f64());
     }
     (best, rows)
 }
 
-/// A V2 response whose rows hold twelve of `cells` each, in order.
-fn body_of(cells: &[&str]) -> (Vec<u8>, u64) {
-    table_body(
+/// A V2 response whose rows hold twelve of `cells` each, in order, in
+/// columns of type `ty`.
+fn body_of(ty: &str, cells: &[&str]) -> (Vec<u8>, u64) {
+    typed_table_body(
         12,
+        ty,
         cells
             .chunks_exact(12)
             .map(|row| format!("[{}]", row.join(","))),
@@ -45,6 +48,7 @@ fn main() {
 
     // The raw cells of each column of the primary table.
     let mut names: Vec<String> = Vec::new();
+    let mut types: Vec<String> = Vec::new();
     let mut columns: Vec<Vec<String>> = Vec::new();
     let mut in_primary = false;
     let mut dec = Decoder::new();
@@ -55,6 +59,11 @@ fn main() {
                 in_primary = t.kind == Some(TableKind::PrimaryResult);
                 if in_primary {
                     names = t.columns.iter().map(|c| c.name().to_string()).collect();
+                    types = t
+                        .columns
+                        .iter()
+                        .map(|c| c.type_name().to_string())
+                        .collect();
                     columns = vec![Vec::new(); names.len()];
                 }
             }
@@ -69,30 +78,45 @@ fn main() {
     }
     drop(feed);
 
-    let (t, rows) = time(&body, chunk);
+    let (t, rows) = time(&body, chunk, Tier::Events);
+    let (typed, _) = time(&body, chunk, Tier::Typed);
     println!(
-        "whole input: {:.1} ns/row ({rows} rows), chunk {chunk}",
-        t * 1e9 / rows as f64
+        "whole input: {:.1} ns/row events, {:.1} typed ({rows} rows), chunk {chunk}",
+        t * 1e9 / rows as f64,
+        typed * 1e9 / rows as f64
     );
-    let mut total = 0.0;
+    println!(
+        "{:<22} {:>8} {:>8} {:>8}",
+        "column", "events", "typed", "B/cell"
+    );
+    let mut total = [0.0; 2];
     let mut dynamic = None;
-    for (name, cells) in names.iter().zip(&columns) {
+    for ((name, ty), cells) in names.iter().zip(&types).zip(&columns) {
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let (body, rows) = body_of(&cells);
-        let (t, n) = time(&body, chunk);
-        assert_eq!(n, rows);
-        let per_cell = t * 1e9 / (rows as f64 * 12.0);
-        total += per_cell;
+        let (body, rows) = body_of(ty, &cells);
+        let mut per_cell = [0.0; 2];
+        for (k, tier) in Tier::ALL.into_iter().enumerate() {
+            let (t, n) = time(&body, chunk, tier);
+            assert_eq!(n, rows);
+            per_cell[k] = t * 1e9 / (rows as f64 * 12.0);
+            total[k] += per_cell[k];
+        }
         let bytes: usize = cells.iter().map(|s| s.len()).sum();
         println!(
-            "{name:<12} {per_cell:>6.1} ns/cell {:>6.1} B/cell",
+            "{:<22} {:>5.1} ns {:>5.1} ns {:>8.1}",
+            format!("{name} ({ty})"),
+            per_cell[0],
+            per_cell[1],
             bytes as f64 / cells.len() as f64
         );
         if cells.iter().any(|c| c.starts_with('{')) {
             dynamic = Some((name.clone(), cells));
         }
     }
-    println!("sum of the columns: {total:.1} ns/row");
+    println!(
+        "sum of the columns: {:.1} ns/row events, {:.1} typed",
+        total[0], total[1]
+    );
     let Some((name, cells)) = dynamic else {
         return;
     };
@@ -102,8 +126,8 @@ fn main() {
             .copied()
             .filter(|c| c.starts_with(first))
             .collect();
-        let (body, rows) = body_of(&some);
-        let (t, _) = time(&body, chunk);
+        let (body, rows) = body_of("dynamic", &some);
+        let (t, _) = time(&body, chunk, Tier::Events);
         let bytes: usize = some.iter().map(|s| s.len()).sum();
         let escapes: usize = some.iter().map(|s| s.matches('\\').count()).sum();
         println!(

@@ -94,11 +94,22 @@ pub fn chunk_label(chunk: usize) -> String {
 /// rows are `rows` (each the text of a JSON array), e.g. for measuring what
 /// cells of one kind cost. Returns the body and its row count.
 pub fn table_body<I: IntoIterator<Item = String>>(width: usize, rows: I) -> (Vec<u8>, u64) {
+    typed_table_body(width, "dynamic", rows)
+}
+
+/// [`table_body`] with every column of type `column_type` (a Kusto type
+/// name such as `datetime`), e.g. for measuring what converting cells of
+/// one column costs.
+pub fn typed_table_body<I: IntoIterator<Item = String>>(
+    width: usize,
+    column_type: &str,
+    rows: I,
+) -> (Vec<u8>, u64) {
     let mut b = String::from(
         r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":["#,
     );
     let columns: Vec<String> = (0..width)
-        .map(|i| format!(r#"{{"ColumnName":"c{i}","ColumnType":"dynamic"}}"#))
+        .map(|i| format!(r#"{{"ColumnName":"c{i}","ColumnType":"{column_type}"}}"#))
         .collect();
     b.push_str(&columns.join(","));
     b.push_str(r#"],"Rows":["#);

@@ -5,7 +5,8 @@ use alloc::string::String;
 use crate::cell::{Cell, CellKind};
 use crate::unchecked::str_from_validated;
 use crate::value::{
-    convert_number, convert_other, convert_string, Around, ScalarType, Value, ValueError,
+    convert_json_number, convert_number, convert_other, convert_string, Around, ScalarType, Value,
+    ValueError,
 };
 
 /// A column of a table: its name and type as sent.
@@ -349,24 +350,32 @@ impl<'a> Row<'a> {
             .columns
             .get(i)
             .map_or(ScalarType::Unknown, Column::scalar_type);
-        // Numbers in number columns, the common case, straight from their
-        // text: no string handling, no `Cell`.
-        let converted = if sp.kind == CellKind::Number {
-            let (buf, start, end) = self.locate(sp.start, sp.end);
-            match convert_number(ty, Around::new(buf, start, end)) {
-                Some(converted) => converted,
-                None => {
-                    let raw = str_from_validated(buf.get(start..end).unwrap_or(&[]));
-                    convert_other(ty, Cell::new(CellKind::Number, raw, raw))
+        let converted = match sp.kind {
+            // Numbers in number columns, the common case, straight from
+            // their text: no string handling, no `Cell`.
+            CellKind::Number => {
+                let (buf, start, end) = self.locate(sp.start, sp.end);
+                match convert_number(ty, Around::new(buf, start, end)) {
+                    Some(converted) => converted,
+                    None => {
+                        let raw = str_from_validated(buf.get(start..end).unwrap_or(&[]));
+                        convert_json_number(ty, raw)
+                    }
                 }
             }
-        } else if sp.kind == CellKind::String {
             // The other common case: no `Cell`, one dispatch on the type.
-            let (buf, start, end) = self.locate(sp.start, sp.end);
-            let raw = buf.get(start..end).unwrap_or(&[]);
-            convert_string(ty, str_from_validated(raw), self.string_text(sp, raw))
-        } else {
-            convert_other(ty, self.cell(i)?)
+            CellKind::String => {
+                let (buf, start, end) = self.locate(sp.start, sp.end);
+                let raw = buf.get(start..end).unwrap_or(&[]);
+                convert_string(ty, str_from_validated(raw), self.string_text(sp, raw))
+            }
+            // `null` is null in every column.
+            CellKind::Null => Ok(Value::Null),
+            CellKind::Bool if ty == ScalarType::Bool => {
+                let (buf, start, _) = self.locate(sp.start, sp.end);
+                Ok(Value::Bool(buf.get(start) == Some(&b't')))
+            }
+            _ => convert_other(ty, self.cell(i)?),
         };
         match converted {
             Ok(value) => Some(Ok(value)),

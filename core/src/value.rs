@@ -256,6 +256,19 @@ pub(crate) fn convert_number(
     })
 }
 
+/// [`convert`] of a number cell that is not a `long`, `int` or `real` whose
+/// text `raw` the lexer has checked is a JSON number: a `decimal` keeps it
+/// as it is (JSON's number syntax is a subset of a decimal's), with no
+/// second check.
+#[inline]
+pub(crate) fn convert_json_number(ty: ScalarType, raw: &str) -> Result<Value<'_>, ValueError> {
+    if ty == ScalarType::Decimal {
+        Ok(Value::Decimal(Decimal { text: raw }))
+    } else {
+        convert_other(ty, Cell::new(CellKind::Number, raw, raw))
+    }
+}
+
 /// [`convert`] but for number cells of `long`, `int` and `real` columns.
 #[inline(never)]
 pub(crate) fn convert_other<'a>(ty: ScalarType, cell: Cell<'a>) -> Result<Value<'a>, ValueError> {
@@ -548,6 +561,18 @@ fn non_digits8(word: u64) -> u64 {
     (((x & LOW7).wrapping_add(0x7676_7676_7676_7676)) | x) & HIGH
 }
 
+/// The high bit of every byte of `word` that is `byte`. Branch-free and
+/// exact (no false positive from a borrow).
+#[inline]
+fn bytes_equal8(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    // Per byte, no carry out: (x & 0x7F) + 0x7F reaches 0x80 when x & 0x7F
+    // is not 0; `| x` flags x >= 0x80. What is left unflagged is 0.
+    !((((x & LOW7) + LOW7) | x) & HIGH) & HIGH
+}
+
 /// Eight bytes of a fixed format: `0` where a digit goes, the byte itself
 /// elsewhere.
 #[derive(Clone, Copy)]
@@ -834,6 +859,25 @@ fn parse_i64_general(neg: bool, digits: &[u8]) -> Result<i64, ValueErrorKind> {
 /// for number cells).
 fn is_number_syntax(b: &[u8]) -> bool {
     let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    // The common case first, a word at a time: up to 32 bytes after the
+    // sign, all digits but at most one point. An exponent, or anything
+    // else, goes the byte-level way below.
+    let body = b.get(i..).unwrap_or(&[]);
+    if (1..=32).contains(&body.len()) {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let (mut other, mut points) = (0u64, 0u32);
+        for word in body.chunks(8) {
+            // The high bit of each byte of the word that is in `body`.
+            let valid = HIGH >> (8 * (8 - word.len()));
+            let w = load_le(word);
+            let point = bytes_equal8(w, b'.') & valid;
+            points += point.count_ones();
+            other |= non_digits8(w) & valid & !point;
+        }
+        if other == 0 {
+            return points <= 1 && body.len() > points as usize;
+        }
+    }
     let mut digits = skip_digits(b, &mut i);
     if byte_is(b, i, b'.') {
         i += 1;
