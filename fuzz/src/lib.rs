@@ -19,7 +19,7 @@ use std::ops::ControlFlow;
 use kusto_frames::value::{convert, DateTime, Decimal, Dynamic, Guid, ScalarType, TimeSpan, Value};
 use kusto_frames::{
     decode_chunks, decode_chunks_with, decode_slice, Cell, CellKind, Decoder, DecoderConfig, Error,
-    ErrorKind, Format, OwnedCell, OwnedEvent,
+    ErrorKind, Event, Format, OwnedCell, OwnedEvent,
 };
 use kusto_frames_io::{EventReader, ReadError};
 use serde::de::IgnoredAny;
@@ -99,6 +99,43 @@ pub fn check_decode_chunked(data: &[u8]) {
         &split_in_place,
         &format!("one chunk vs in-place {how}"),
     );
+    check_row_values(DecoderConfig::default(), chunks.iter().copied());
+}
+
+/// Decodes `chunks` (up to the first error) and checks that every cell's
+/// [`Row::value`](kusto_frames::Row::value), which takes shortcuts by the
+/// cell's kind and reads numbers from the row's bytes wherever they lie
+/// (the chunk or the join buffer), equals the public [`convert`] of the
+/// same cell.
+fn check_row_values<'a>(cfg: DecoderConfig, chunks: impl IntoIterator<Item = &'a [u8]>) {
+    let mut dec = Decoder::with_config(cfg);
+    for chunk in chunks {
+        let mut feed = dec.feed(chunk);
+        loop {
+            match feed.next_event() {
+                Ok(Some(Event::Row(row))) => {
+                    for i in 0..row.len() {
+                        let cell = row.cell(i).expect("a row's cell");
+                        let ty = row
+                            .columns()
+                            .get(i)
+                            .map_or(ScalarType::Unknown, |c| c.scalar_type());
+                        let got = row.value(i).expect("a row's cell").map_err(|e| e.error);
+                        // As text: NaN is not equal to itself.
+                        assert_eq!(
+                            format!("{got:?}"),
+                            format!("{:?}", convert(ty, cell)),
+                            "Row::value vs convert: column {i} ({ty:?}), cell {:?}",
+                            cell.raw()
+                        );
+                    }
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
