@@ -11,16 +11,14 @@
 //! Short rows get empty fields up to the column count; cells beyond the last
 //! column are kept as extra fields.
 
-use core::cell::RefCell;
-use std::io::{self, Write};
-use std::rc::Rc;
+use std::io;
 
 use kusto_frames::{CellError, Column, Row};
 
 use crate::input::Input;
 use crate::out::Out;
 use crate::pick::{self, RowFormat, Which};
-use crate::render::{cell_field, Field};
+use crate::render::cell_field;
 
 /// How records are written.
 #[derive(Debug, Clone, Copy)]
@@ -29,64 +27,116 @@ pub(crate) struct Options {
     pub(crate) crlf: bool,
 }
 
-/// A growable buffer shared with a `csv::Writer`.
-#[derive(Clone, Default)]
-pub(crate) struct Sink(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A `csv::Writer` and the buffer it writes to.
-pub(crate) struct Target {
-    w: csv::Writer<Sink>,
-    sink: Sink,
-}
-
+/// Writes records the way the `csv` crate's writer does with
+/// `QuoteStyle::Necessary`: a field is quoted when it holds the delimiter, a
+/// quote, CR or LF (a byte table built from its core's
+/// `Writer::should_quote`, checked against it in the tests), quotes are
+/// doubled, and a record whose only field is empty is written `""` so that
+/// readers keep it.
 pub(crate) struct Csv {
-    opts: Options,
+    /// The bytes that make a field quoted.
+    special: [bool; 256],
+    /// No letter, digit or `+-.:` makes a field quoted.
+    plain_safe: bool,
+    /// The special bytes, when there are four (the delimiter, the quote, CR
+    /// and LF), for a SIMD search in long fields.
+    four: Option<[u8; 4]>,
+    term: &'static [u8],
+    delimiter: u8,
 }
 
 impl Csv {
-    fn target(&self, capacity: usize) -> Target {
-        let sink = Sink::default();
-        let w = csv::WriterBuilder::new()
-            .delimiter(self.opts.delimiter)
-            .terminator(if self.opts.crlf {
-                csv::Terminator::CRLF
-            } else {
-                csv::Terminator::Any(b'\n')
-            })
-            .flexible(true)
-            .has_headers(false)
-            .buffer_capacity(capacity)
-            .from_writer(sink.clone());
-        Target { w, sink }
+    pub(crate) fn new(opts: Options) -> Self {
+        let rules = csv_core::WriterBuilder::new()
+            .delimiter(opts.delimiter)
+            .quote_style(csv_core::QuoteStyle::Necessary)
+            .build();
+        let mut special = [false; 256];
+        for (b, s) in special.iter_mut().enumerate() {
+            // One byte between two ordinary ones: its own rule.
+            *s = rules.should_quote(&[b'a', b as u8, b'a']);
+        }
+        let plain_safe = !(b'0'..=b'9')
+            .chain(b'a'..=b'z')
+            .chain(b'A'..=b'Z')
+            .chain(*b"+-.:")
+            .any(|b| special[usize::from(b)]);
+        let bytes: Vec<u8> = (0..=255u8).filter(|&b| special[usize::from(b)]).collect();
+        Csv {
+            four: <[u8; 4]>::try_from(bytes.as_slice()).ok(),
+            special,
+            plain_safe,
+            term: if opts.crlf { b"\r\n" } else { b"\n" },
+            delimiter: opts.delimiter,
+        }
+    }
+
+    #[inline]
+    fn should_quote(&self, f: &[u8]) -> bool {
+        if f.len() >= 24 {
+            if let Some([a, b, c, d]) = self.four {
+                return memchr::memchr3(a, b, c, f).is_some() || memchr::memchr(d, f).is_some();
+            }
+        }
+        f.iter().any(|b| self.special[usize::from(*b)])
+    }
+
+    #[inline]
+    fn field(&self, t: &mut Vec<u8>, f: &[u8]) {
+        if !self.should_quote(f) {
+            t.extend_from_slice(f);
+            return;
+        }
+        t.reserve(f.len() + 2);
+        t.push(b'"');
+        let mut start = 0;
+        for (i, &b) in f.iter().enumerate() {
+            if b == b'"' {
+                t.extend_from_slice(&f[start..=i]);
+                t.push(b'"');
+                start = i + 1;
+            }
+        }
+        t.extend_from_slice(&f[start..]);
+        t.push(b'"');
+    }
+
+    fn record<'a>(&self, t: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
+        let start = t.len();
+        let mut n = 0;
+        for f in fields {
+            if n > 0 {
+                t.push(self.delimiter);
+            }
+            self.field(t, f);
+            n += 1;
+        }
+        if t.len() == start {
+            t.extend_from_slice(b"\"\"");
+        }
+        t.extend_from_slice(self.term);
     }
 }
 
 impl RowFormat for Csv {
-    type Target = Target;
+    type Target = Vec<u8>;
 
-    fn held_target(&self) -> Target {
-        self.target(1024)
+    fn held_target(&self) -> Vec<u8> {
+        Vec::new()
     }
 
-    fn header(&mut self, t: &mut Target, cols: &[Column]) {
-        let _ = t.w.write_record(cols.iter().map(Column::name));
+    fn header(&mut self, t: &mut Vec<u8>, cols: &[Column]) {
+        self.record(t, cols.iter().map(|c| c.name().as_bytes()));
     }
 
     #[inline]
-    fn row(&mut self, t: &mut Target, row: &Row<'_>, bad: &mut dyn FnMut(&CellError)) {
+    fn row(&mut self, t: &mut Vec<u8>, row: &Row<'_>, bad: &mut dyn FnMut(&CellError)) {
         let n = row.len().max(row.columns().len());
+        let start = t.len();
         for j in 0..n {
+            if j > 0 {
+                t.push(self.delimiter);
+            }
             let f = match cell_field(row, j) {
                 Ok(f) => f,
                 Err((f, e)) => {
@@ -94,38 +144,98 @@ impl RowFormat for Csv {
                     f
                 }
             };
-            // Writing to a `Sink` never fails.
-            let _ = t.w.write_field(f.bytes());
+            if f.is_plain() && self.plain_safe {
+                t.extend_from_slice(f.bytes());
+            } else {
+                self.field(t, f.bytes());
+            }
         }
-        if n == 0 {
-            let _ = t.w.write_field(Field::Empty.bytes());
+        if t.len() == start {
+            // No field, or one empty field: `""` keeps the record.
+            t.extend_from_slice(b"\"\"");
         }
-        let _ = t.w.write_record(None::<&[u8]>);
+        t.extend_from_slice(self.term);
     }
 
-    fn clear(&mut self, t: &mut Target) {
-        let _ = t.w.flush();
-        t.sink.0.borrow_mut().clear();
+    fn clear(&mut self, t: &mut Vec<u8>) {
+        t.clear();
     }
 
-    fn size(&self, t: &Target) -> usize {
-        t.sink.0.borrow().len()
+    fn size(&self, t: &Vec<u8>) -> usize {
+        t.len()
     }
 
-    fn drain(&mut self, t: &mut Target, out: &mut Vec<u8>) {
-        let _ = t.w.flush();
-        let mut b = t.sink.0.borrow_mut();
+    fn drain(&mut self, t: &mut Vec<u8>, out: &mut Vec<u8>) {
         if out.is_empty() {
-            core::mem::swap(out, &mut b);
+            core::mem::swap(out, t);
         } else {
-            out.extend_from_slice(&b);
-            b.clear();
+            out.extend_from_slice(t);
+            t.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same bytes as `csv::Writer` for records of awkward fields, with
+    /// each delimiter and line end.
+    #[test]
+    fn writes_what_the_csv_crate_writes() {
+        let fields: [&[u8]; 16] = [
+            b"",
+            b"a",
+            b"a,b",
+            b"a;b",
+            b"a\tb",
+            b"q\"q",
+            b"\"",
+            b"l\nf",
+            b"c\rr",
+            b" sp ",
+            b"#x",
+            "é,ü".as_bytes(),
+            b"a long field of more than twenty-four bytes",
+            b"a long field of more than twenty-four bytes, a comma",
+            b"a long field of more than twenty-four bytes\r",
+            b"a long field of more than twenty-four bytes;|\t",
+        ];
+        let mut records: Vec<Vec<&[u8]>> = vec![vec![], vec![b""], vec![b"", b""]];
+        for a in fields {
+            records.push(vec![a]);
+            for b in fields {
+                records.push(vec![a, b]);
+            }
+        }
+        for delimiter in [b',', b';', b'\t', b'|'] {
+            for crlf in [false, true] {
+                let c = Csv::new(Options { delimiter, crlf });
+                let mut ours = Vec::new();
+                let mut theirs = csv::WriterBuilder::new()
+                    .delimiter(delimiter)
+                    .terminator(if crlf {
+                        csv::Terminator::CRLF
+                    } else {
+                        csv::Terminator::Any(b'\n')
+                    })
+                    .flexible(true)
+                    .from_writer(Vec::new());
+                for r in &records {
+                    c.record(&mut ours, r.iter().copied());
+                    theirs.write_record(r).unwrap();
+                }
+                let theirs = theirs.into_inner().unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&ours),
+                    String::from_utf8_lossy(&theirs),
+                    "delimiter {delimiter} crlf {crlf}"
+                );
+            }
         }
     }
 }
 
 pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {
-    let fmt = Csv { opts };
-    let main = fmt.target(64 << 10);
-    pick::run(input, which, fmt, main, out)
+    pick::run(input, which, Csv::new(opts), Vec::new(), out)
 }

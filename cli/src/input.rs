@@ -3,8 +3,8 @@
 //! the decoder in chunks; a body that is not JSON read as text in bounded
 //! memory; the progress bar.
 
-use core::time::Duration;
 use core::cell::Cell;
+use core::time::Duration;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::rc::Rc;

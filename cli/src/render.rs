@@ -5,7 +5,7 @@ use core::fmt::Write as _;
 use std::borrow::Cow;
 
 use kusto_frames::response::{Json, OneApiError, ResponseError};
-use kusto_frames::value::Value;
+use kusto_frames::value::{DateTime, Guid, TimeSpan, Value};
 use kusto_frames::{Cell, CellError, CellKind, Column, Row};
 
 /// A small text buffer on the stack, for numbers, dates and guids.
@@ -46,6 +46,55 @@ macro_rules! small {
     }};
 }
 
+/// Writes `value` as `width` digits at `at`.
+fn put_digits(buf: &mut [u8], at: usize, width: usize, mut value: u64) {
+    for d in buf[at..at + width].iter_mut().rev() {
+        *d = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// A datetime as `YYYY-MM-DDTHH:MM:SS.fffffffZ` (its `Display`, without
+/// the formatting machinery for the years 0000 to 9999).
+fn datetime_text(d: DateTime) -> Small {
+    let p = d.to_parts();
+    let Ok(year) = u64::try_from(p.year) else {
+        return small!("{d}");
+    };
+    if year > 9999 {
+        return small!("{d}");
+    }
+    let mut s = Small::new();
+    s.buf[..28].copy_from_slice(b"0000-00-00T00:00:00.0000000Z");
+    put_digits(&mut s.buf, 0, 4, year);
+    put_digits(&mut s.buf, 5, 2, u64::from(p.month));
+    put_digits(&mut s.buf, 8, 2, u64::from(p.day));
+    put_digits(&mut s.buf, 11, 2, u64::from(p.hour));
+    put_digits(&mut s.buf, 14, 2, u64::from(p.minute));
+    put_digits(&mut s.buf, 17, 2, u64::from(p.second));
+    put_digits(&mut s.buf, 20, 7, u64::from(p.subsec_ticks));
+    s.len = 28;
+    s
+}
+
+/// A guid, lowercase with hyphens (its `Display`).
+fn guid_text(g: Guid) -> Small {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = Small::new();
+    let mut at = 0;
+    for (i, &byte) in g.as_bytes().iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.buf[at] = b'-';
+            at += 1;
+        }
+        s.buf[at] = HEX[usize::from(byte >> 4)];
+        s.buf[at + 1] = HEX[usize::from(byte & 0xf)];
+        at += 2;
+    }
+    s.len = at;
+    s
+}
+
 /// An integer as text (fast path for the common case).
 fn int_text(v: i64) -> Small {
     let mut s = Small::new();
@@ -74,7 +123,7 @@ fn int_text(v: i64) -> Small {
 /// the same value (`1.0`, `0.1`, `1e300`, `1e-7`).
 pub(crate) fn number(f: f64) -> String {
     if f.is_finite() {
-        format!("{f:?}")
+        String::from_utf8_lossy(finite(f).bytes()).into_owned()
     } else {
         "null".to_owned()
     }
@@ -90,41 +139,112 @@ fn real(f: f64) -> (Small, bool) {
             false,
         )
     } else {
-        (small!("{f:?}"), true)
+        (finite(f), true)
     }
 }
 
+/// A finite `f64` as the shortest text that reads back as the same value,
+/// in the notation of `{:?}` (`1.0`, `0.1`, `1e16`, `1e-5`), through
+/// `ryu` (which writes numbers from 1e-5 to 1e-4 without an exponent:
+/// those go through `{:?}`). Where two shortest texts are equally close,
+/// ryu and `{:?}` may pick a different last digit; both read back the same.
+#[inline]
+fn finite(f: f64) -> Small {
+    let mut b = ryu::Buffer::new();
+    let r = b.format_finite(f);
+    if f != 0.0 && f.abs() < 1e-4 && f.abs() >= 1e-5 {
+        return small!("{f:?}");
+    }
+    let mut s = Small::new();
+    s.buf[..r.len()].copy_from_slice(r.as_bytes());
+    s.len = r.len();
+    s
+}
+
+/// A timespan as `[-][d.]hh:mm:ss[.fffffff]` (its `Display`).
+fn timespan_text(t: TimeSpan) -> Small {
+    const DAY: u64 = 864_000_000_000;
+    const SEC: u64 = 10_000_000;
+    let mag = t.ticks().unsigned_abs();
+    let (days, in_day) = (mag / DAY, mag % DAY);
+    let (secs, frac) = (in_day / SEC, in_day % SEC);
+    let mut s = Small::new();
+    if t.ticks() < 0 {
+        s.buf[0] = b'-';
+        s.len = 1;
+    }
+    if days != 0 {
+        let d = int_text(days as i64);
+        s.buf[s.len..s.len + d.len].copy_from_slice(d.bytes());
+        s.len += d.len;
+        s.buf[s.len] = b'.';
+        s.len += 1;
+    }
+    let at = s.len;
+    s.buf[at..at + 8].copy_from_slice(b"00:00:00");
+    put_digits(&mut s.buf, at, 2, secs / 3600);
+    put_digits(&mut s.buf, at + 3, 2, secs / 60 % 60);
+    put_digits(&mut s.buf, at + 6, 2, secs % 60);
+    s.len += 8;
+    if frac != 0 {
+        s.buf[s.len] = b'.';
+        put_digits(&mut s.buf, s.len + 1, 7, frac);
+        s.len += 8;
+    }
+    s
+}
+
+/// Bytes that JSON strings escape: `"`, `\\` and the control characters.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// Appends `s` as a JSON string.
+#[inline]
 pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push(b'"');
     let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let esc: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if esc.is_empty() {
-            let hex = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(hex[usize::from(b >> 4)]);
-            out.push(hex[usize::from(b & 0xf)]);
-        } else {
-            out.extend_from_slice(esc);
+        if !NEEDS_ESCAPE[usize::from(b)] {
+            continue;
         }
+        out.extend_from_slice(&bytes[start..i]);
+        push_escape(out, b);
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+#[cold]
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    let esc: &[u8] = match b {
+        b'"' => b"\\\"",
+        b'\\' => b"\\\\",
+        b'\n' => b"\\n",
+        b'\r' => b"\\r",
+        b'\t' => b"\\t",
+        0x08 => b"\\b",
+        0x0c => b"\\f",
+        _ => {
+            let hex = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(hex[usize::from(b >> 4)]);
+            out.push(hex[usize::from(b & 0xf)]);
+            return;
+        }
+    };
+    out.extend_from_slice(esc);
 }
 
 /// Appends an optional string as JSON (`null` when absent).
@@ -179,33 +299,65 @@ pub(crate) fn push_entries(out: &mut Vec<u8>, raw: Option<&str>) {
 /// JSON value, with numbers and strings byte for byte as sent, on one line.
 /// The text was validated by the decoder.
 pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
-    if !raw
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-    {
-        return Cow::Borrowed(raw);
-    }
-    let mut out = String::with_capacity(raw.len());
+    let bytes = raw.as_bytes();
+    // The first whitespace byte outside strings, if any: string contents
+    // are skipped with memchr.
     let mut in_str = false;
     let mut escaped = false;
-    for ch in raw.chars() {
+    let mut first = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' {
+            // Skip to the closing quote.
+            let mut j = i + 1;
+            loop {
+                match memchr::memchr2(b'"', b'\\', &bytes[j.min(bytes.len())..]) {
+                    Some(k) if bytes[j + k] == b'\\' => j += k + 2,
+                    Some(k) => {
+                        j += k + 1;
+                        break;
+                    }
+                    None => return Cow::Borrowed(raw),
+                }
+            }
+            i = j;
+            continue;
+        }
+        if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            first = Some(i);
+            break;
+        }
+        i += 1;
+    }
+    let Some(first) = first else {
+        return Cow::Borrowed(raw);
+    };
+    let mut out = Vec::with_capacity(raw.len());
+    out.extend_from_slice(&bytes[..first]);
+    // Only ASCII whitespace outside strings is dropped: what is left is
+    // UTF-8 still.
+    for &b in &bytes[first..] {
         if in_str {
-            out.push(ch);
+            out.push(b);
             if escaped {
                 escaped = false;
-            } else if ch == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if ch == '"' {
+            } else if b == b'"' {
                 in_str = false;
             }
-        } else if ch == '"' {
+        } else if b == b'"' {
             in_str = true;
-            out.push(ch);
-        } else if !matches!(ch, ' ' | '\n' | '\r' | '\t') {
-            out.push(ch);
+            out.push(b);
+        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            out.push(b);
         }
     }
-    Cow::Owned(out)
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// Cell `i` of `row` in its canonical typed form as JSON: bool, int and
@@ -224,7 +376,24 @@ pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Resu
     };
     match v {
         Ok(v) => {
-            push_value_json(out, &v);
+            // The common cases whose canonical form is the text as sent.
+            match (&v, row.cell(i)) {
+                (Value::Long(_) | Value::Int(_), Some(c)) if canonical_int(c) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::String(_) | Value::Decimal(_), Some(c)) if plain_string(c) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::DateTime(_), Some(c))
+                    if plain_string(c) && canonical_datetime(c.text()) =>
+                {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::Guid(_), Some(c)) if plain_string(c) && canonical_guid(c.text()) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                _ => push_value_json(out, &v),
+            }
             Ok(())
         }
         Err(e) => {
@@ -234,6 +403,43 @@ pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Resu
             Err(e)
         }
     }
+}
+
+/// A number cell whose text is its canonical integer form: digits, maybe a
+/// leading `-` (JSON has no leading zeros), not `-0`.
+#[inline]
+fn canonical_int(c: Cell<'_>) -> bool {
+    let raw = c.raw().as_bytes();
+    c.kind() == CellKind::Number
+        && raw != b"-0"
+        && raw.iter().all(|&b| b.is_ascii_digit() || b == b'-')
+}
+
+/// A string cell without escapes (its JSON text is its text in quotes).
+#[inline]
+fn plain_string(c: Cell<'_>) -> bool {
+    c.kind() == CellKind::String && c.raw().len() == c.text().len() + 2
+}
+
+/// The text of a datetime that parsed is already `YYYY-MM-DDTHH:MM:SS.fffffffZ`.
+#[inline]
+fn canonical_datetime(t: &str) -> bool {
+    const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
+    let t = t.as_bytes();
+    t.len() == 28
+        && t.iter().zip(PATTERN).all(|(&b, &p)| {
+            if p == b'0' {
+                b.is_ascii_digit()
+            } else {
+                b == p
+            }
+        })
+}
+
+/// The text of a guid that parsed is already lowercase.
+#[inline]
+fn canonical_guid(t: &str) -> bool {
+    t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
@@ -257,13 +463,13 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::String(s) => push_str(out, s),
         Value::DateTime(d) => {
             out.push(b'"');
-            out.extend_from_slice(small!("{d}").bytes());
+            out.extend_from_slice(datetime_text(*d).bytes());
             out.push(b'"');
         }
         Value::TimeSpan(t) => out.extend_from_slice(int_text(t.ticks()).bytes()),
         Value::Guid(g) => {
             out.push(b'"');
-            out.extend_from_slice(small!("{g}").bytes());
+            out.extend_from_slice(guid_text(*g).bytes());
             out.push(b'"');
         }
         Value::Dynamic(d) => out.extend_from_slice(minify(d.raw()).as_bytes()),
@@ -274,7 +480,12 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
 /// A CSV field's text.
 pub(crate) enum Field<'a> {
     Empty,
+    /// Any text (a string's).
     Text(Cow<'a, str>),
+    /// Text of a number, date, time, guid or bool: only ASCII letters,
+    /// digits and `+-.:`.
+    Plain(&'a str),
+    /// Such text, formatted here.
     Small(Small),
 }
 
@@ -283,8 +494,15 @@ impl Field<'_> {
         match self {
             Field::Empty => b"",
             Field::Text(t) => t.as_bytes(),
+            Field::Plain(t) => t.as_bytes(),
             Field::Small(s) => s.bytes(),
         }
+    }
+
+    /// Only ASCII letters, digits and `+-.:`: no quoting needed unless
+    /// the delimiter is one of them.
+    pub(crate) fn is_plain(&self) -> bool {
+        matches!(self, Field::Empty | Field::Plain(_) | Field::Small(_))
     }
 }
 
@@ -315,20 +533,43 @@ pub(crate) fn cell_field<'a>(row: &Row<'a>, i: usize) -> Result<Field<'a>, (Fiel
     };
     Ok(match v {
         Value::Null => Field::Empty,
-        Value::Bool(b) => Field::Text(Cow::Borrowed(if b { "true" } else { "false" })),
+        Value::Bool(b) => Field::Plain(if b { "true" } else { "false" }),
+        Value::Int(_) | Value::Long(_) if row.cell(i).is_some_and(canonical_int) => {
+            Field::Plain(row.cell(i).map_or("", |c| c.raw()))
+        }
+        Value::DateTime(_) if row.cell(i).is_some_and(|c| canonical_datetime(c.text())) => {
+            Field::Plain(row.cell(i).map_or("", |c| c.text()))
+        }
+        Value::Guid(_) if row.cell(i).is_some_and(|c| canonical_guid(c.text())) => {
+            Field::Plain(row.cell(i).map_or("", |c| c.text()))
+        }
         Value::Int(i) => Field::Small(int_text(i64::from(i))),
         Value::Long(i) => Field::Small(int_text(i)),
         Value::Real(f) => Field::Small(real(f).0),
         Value::Decimal(d) => Field::Text(Cow::Borrowed(d.text())),
         Value::String(s) => Field::Text(Cow::Borrowed(s)),
-        Value::DateTime(d) => Field::Small(small!("{d}")),
-        Value::TimeSpan(t) => Field::Small(small!("{t}")),
-        Value::Guid(g) => Field::Small(small!("{g}")),
+        Value::DateTime(d) => Field::Small(datetime_text(d)),
+        Value::TimeSpan(t) => Field::Small(timespan_text(t)),
+        Value::Guid(g) => Field::Small(guid_text(g)),
         Value::Dynamic(d) => match d.kind() {
-            CellKind::String => match d.embedded_json() {
-                Some(j) => Field::Text(minify(j)),
-                None => Field::Text(Cow::Borrowed(d.cell().text())),
-            },
+            CellKind::String => {
+                let text = d.cell().text();
+                // Only an array or object (or text with whitespace around
+                // it) can change when minified: skip the JSON check
+                // otherwise.
+                // Text without whitespace outside strings is the same
+                // minified: no need to know whether it is JSON.
+                let plain = !text.starts_with(['{', '[', ' ', '\t', '\n', '\r'])
+                    && !text.ends_with([' ', '\t', '\n', '\r']);
+                if plain || matches!(minify(text), Cow::Borrowed(_)) {
+                    Field::Text(Cow::Borrowed(text))
+                } else {
+                    match d.embedded_json() {
+                        Some(j) => Field::Text(minify(j)),
+                        None => Field::Text(Cow::Borrowed(text)),
+                    }
+                }
+            }
             CellKind::Null => Field::Empty,
             _ => Field::Text(minify(d.raw())),
         },
@@ -488,6 +729,61 @@ mod tests {
         for v in [0, 7, -1, 10, i64::MIN, i64::MAX, 1234567890] {
             assert_eq!(int_text(v).bytes(), v.to_string().as_bytes());
         }
+    }
+
+    #[test]
+    fn fast_forms_match_display() {
+        for t in [
+            0i64,
+            1,
+            637_000_000_000_000_001,
+            3_155_378_975_999_999_999,
+            -1,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            let d = DateTime::from_ticks(t);
+            assert_eq!(datetime_text(d).bytes(), d.to_string().as_bytes(), "{t}");
+        }
+        for t in [
+            0i64,
+            1,
+            -1,
+            10_000_000,
+            864_000_000_000,
+            -864_000_000_001,
+            i64::MIN,
+            i64::MAX,
+            123_456_789_012,
+        ] {
+            let ts = TimeSpan::from_ticks(t);
+            assert_eq!(timespan_text(ts).bytes(), ts.to_string().as_bytes(), "{t}");
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = if i % 2 == 0 {
+                f64::from_bits(x)
+            } else {
+                (x % 100_000_000) as f64 / 10f64.powi((x >> 59) as i32)
+            };
+            if f.is_finite() {
+                let ours = String::from_utf8(finite(f).bytes().to_vec()).unwrap();
+                let std = format!("{f:?}");
+                assert_eq!(ours.parse::<f64>().unwrap().to_bits(), f.to_bits(), "{f:?}");
+                assert_eq!(ours.len(), std.len(), "{ours} vs {std}");
+                assert_eq!(ours.contains('e'), std.contains('e'), "{ours} vs {std}");
+            }
+        }
+        for g in [[0u8; 16], [0xab; 16], *b"0123456789abcdef"] {
+            let g = Guid::from_bytes(g);
+            assert_eq!(guid_text(g).bytes(), g.to_string().as_bytes());
+        }
+        let text = " [ 1 , \"a b\\\" c\" , { \"é\" : \"\\\\\" } ] ";
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(minify(text), serde_json::to_string(&v).unwrap());
     }
 
     #[test]
