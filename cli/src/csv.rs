@@ -103,13 +103,11 @@ impl Csv {
 
     fn record<'a>(&self, t: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
         let start = t.len();
-        let mut n = 0;
-        for f in fields {
+        for (n, f) in fields.enumerate() {
             if n > 0 {
                 t.push(self.delimiter);
             }
             self.field(t, f);
-            n += 1;
         }
         if t.len() == start {
             t.extend_from_slice(b"\"\"");
@@ -175,6 +173,10 @@ impl RowFormat for Csv {
     }
 }
 
+pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {
+    pick::run(input, which, Csv::new(opts), Vec::new(), out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,8 +236,4 @@ mod tests {
             }
         }
     }
-}
-
-pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {
-    pick::run(input, which, Csv::new(opts), Vec::new(), out)
 }
