@@ -124,7 +124,10 @@ impl RowFormat for Csv {
     }
 
     fn header(&mut self, t: &mut Vec<u8>, cols: &[Column]) {
-        self.record(t, cols.iter().map(|c| c.name().as_bytes()));
+        // A table without columns has no header line.
+        if !cols.is_empty() {
+            self.record(t, cols.iter().map(|c| c.name().as_bytes()));
+        }
     }
 
     #[inline]

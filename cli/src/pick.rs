@@ -410,10 +410,15 @@ impl<'o, F: RowFormat> Single<'o, F> {
         }
     }
 
-    /// Writes a held candidate (header and rows).
+    /// Writes a held candidate (header and rows); a live one's header, if
+    /// no row wrote it.
     fn release(&mut self, k: usize) {
         let c = &mut self.cands[k];
         if c.live {
+            if !c.header_done {
+                c.header_done = true;
+                self.fmt.header(&mut self.main, &c.columns);
+            }
             return;
         }
         c.live = true;
