@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use core::time::Duration;
 
 use common::local_inputs;
 use kusto_frames::value::TimeSpan;
@@ -546,7 +546,7 @@ fn text_and_binary_bodies_at_every_chunk_size() {
     // Spaces past the kept prefix, then text: plain text (exit 1) at every
     // chunk size, the same output.
     let mut text = vec![b' '; 70_000];
-    text.extend(std::iter::repeat_n(b'x', 3000));
+    text.extend(core::iter::repeat_n(b'x', 3000));
     text.extend("é\n".as_bytes());
     // A character cut by the end of the kept prefix (64 KiB).
     let mut cut_char = vec![b'a'; 65535];
