@@ -48,6 +48,30 @@ pub enum ErrorKind {
     UnexpectedType,
     /// A number property (TableId, RowCount, ...) is out of range.
     NumberOutOfRange,
+    /// The body starts with the gzip magic bytes: it was saved or received
+    /// compressed (`Content-Encoding: gzip`). Decompress it first.
+    GzipBody,
+    /// The body starts with a zlib header (`Content-Encoding: deflate`).
+    /// Decompress it first.
+    ZlibBody,
+    /// A frame (or V1 table) has the same property twice: which one holds
+    /// is not defined, so the frame is rejected rather than read one way.
+    DuplicateProperty,
+    /// A frame after the `DataSetCompletion` frame, which the protocol
+    /// makes the last one.
+    FrameAfterCompletion,
+    /// A frame lacks a property the protocol requires of its kind
+    /// (`TableId` on `TableFragment`, `TableProgress`, `TableCompletion`).
+    MissingProperty,
+    /// A `FrameType` that contradicts what the frame's rows were already
+    /// decoded as (its other properties, sent before its `Rows`, said
+    /// otherwise).
+    FrameTypeMismatch,
+    /// The rows of a frame sent before the properties that tell which
+    /// table they belong to (kind, id, name, columns) are held until the
+    /// frame ends; they exceed the configured limit
+    /// ([`crate::DecoderConfig::max_held_rows_bytes`]).
+    HeldRowsTooLarge,
 }
 
 impl ErrorKind {
@@ -73,6 +97,17 @@ impl ErrorKind {
             ErrorKind::EventsPending => "finish called with events still pending",
             ErrorKind::UnexpectedType => "value of an unexpected type",
             ErrorKind::NumberOutOfRange => "number out of range",
+            ErrorKind::GzipBody => "gzip-compressed body: decompress it first",
+            ErrorKind::ZlibBody => "zlib-compressed body: decompress it first",
+            ErrorKind::DuplicateProperty => "property repeated in a frame",
+            ErrorKind::FrameAfterCompletion => "frame after the DataSetCompletion frame",
+            ErrorKind::MissingProperty => "frame lacks a required property (TableId)",
+            ErrorKind::FrameTypeMismatch => {
+                "FrameType contradicts the frame's rows, already decoded as another kind"
+            }
+            ErrorKind::HeldRowsTooLarge => {
+                "rows sent before their frame's kind, id, name or columns exceed the configured limit"
+            }
         }
     }
 }

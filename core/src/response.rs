@@ -2,11 +2,12 @@
 //! error a body can report (in a 200 response too).
 
 use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::cell::{Cell, CellKind};
-use crate::event::{Event, Row, TableInfo, TableKind};
+use crate::cell::Cell;
+use crate::event::{Event, TableInfo, TableKind};
 use crate::value::{convert, ScalarType, Value};
 
 /// A parsed JSON value, for the small error objects the service sends.
@@ -443,68 +444,13 @@ pub struct ErrorTracker {
     /// Current table: is it QueryCompletionInformation, and its Level column.
     qci_level: Option<usize>,
     /// Progressive QueryCompletionInformation tables: id and Level column.
-    qci_tables: Vec<(i64, usize)>,
+    qci_tables: BTreeMap<i64, usize>,
     /// V1: per table index, the failing Severity rows of QueryStatus-shaped tables.
     v1_status: Vec<(i64, ResponseError)>,
     v1_severity: Option<usize>,
     v1_toc: Option<(usize, usize)>,
     v1_kinds: Vec<(i64, String)>,
     v1_tables: i64,
-    /// Rows of the current table, kept while what tells whether they report
-    /// errors (its kind, columns or id) has not arrived yet.
-    held: Option<Held>,
-}
-
-/// The rows of a table whose frame sent `Rows` before the properties that
-/// tell whether they report errors: judged when the frame ends.
-#[derive(Debug, Clone, Default)]
-struct Held {
-    rows: Vec<HeldRow>,
-    /// Bytes of cell text kept in `rows`.
-    bytes: usize,
-    /// Rows past the tracker's limit or [`HELD_BYTES`], not kept.
-    overflow: u64,
-}
-
-/// How many bytes of cell text [`ErrorTracker`] keeps, at most, for the
-/// rows of one frame whose properties come after them (one row more may
-/// pass it).
-const HELD_BYTES: usize = 1 << 20;
-
-/// A row kept by [`Held`]: its table id, and each cell's kind, raw JSON and
-/// text.
-#[derive(Debug, Clone)]
-struct HeldRow {
-    table_id: Option<i64>,
-    cells: Vec<(CellKind, String, String)>,
-}
-
-impl HeldRow {
-    fn new(row: &Row<'_>) -> Self {
-        HeldRow {
-            table_id: row.table_id(),
-            cells: row
-                .cells()
-                .map(|c| (c.kind(), String::from(c.raw()), String::from(c.text())))
-                .collect(),
-        }
-    }
-
-    /// Bytes of text it holds.
-    fn size(&self) -> usize {
-        self.cells.iter().map(|(_, r, t)| r.len() + t.len()).sum()
-    }
-
-    /// The row as sent.
-    fn text(&self) -> String {
-        row_text(self.cells.iter().map(|(_, raw, _)| raw.as_str()))
-    }
-
-    fn cell(&self, i: usize) -> Option<Cell<'_>> {
-        self.cells
-            .get(i)
-            .map(|(kind, raw, text)| Cell::new(*kind, raw, text))
-    }
 }
 
 fn find_col(cols: &[crate::event::Column], name: &str) -> Option<usize> {
@@ -563,13 +509,12 @@ impl ErrorTracker {
             limit,
             dropped: 0,
             qci_level: None,
-            qci_tables: Vec::new(),
+            qci_tables: BTreeMap::new(),
             v1_status: Vec::new(),
             v1_severity: None,
             v1_toc: None,
             v1_kinds: Vec::new(),
             v1_tables: 0,
-            held: None,
         }
     }
 
@@ -588,64 +533,29 @@ impl ErrorTracker {
 
     /// Records the errors `ev` reports.
     ///
-    /// A frame may send its `Rows` before the properties that tell whether
-    /// they report errors (a `DataTable`'s `TableKind` or `Columns`, a
-    /// `TableFragment`'s `TableId`, a V1 table's `Columns`): its rows are
-    /// then kept (at most the limit, and about 1 MiB of their text; past
-    /// that they count as [`ErrorTracker::dropped`] if the table turns out
-    /// to report errors) and judged when the frame ends.
+    /// Rows are judged as they arrive: the decoder hands a row out only
+    /// after a head event that carries all the frame says of its table
+    /// (a frame that sends `Rows` before its `TableKind`, `Columns` or
+    /// `TableId` has its rows held by the decoder until the frame ends).
     pub fn observe(&mut self, ev: &Event<'_>) {
         match ev {
-            Event::DataTable(t) => {
-                self.qci_level = qci_level(t);
-                self.hold_if(t.kind.is_none() || t.columns.is_empty());
-            }
-            Event::DataTableEnd(t) => {
-                if let Some(held) = self.held.take() {
-                    self.qci_level = qci_level(t);
-                    self.judge(held);
-                }
-            }
+            Event::DataTable(t) => self.qci_level = qci_level(t),
             Event::TableHeader(t) => {
                 if let (Some(id), Some(li)) = (t.table_id, qci_level(t)) {
-                    if self.qci_tables.len() < self.limit {
-                        self.qci_tables.push((id, li));
+                    if self.qci_tables.len() < self.limit || self.qci_tables.contains_key(&id) {
+                        self.qci_tables.insert(id, li);
                     }
                 }
             }
-            Event::TableFragment(f) => {
-                self.qci_level = self.qci_fragment(f.table_id);
-                self.hold_if(f.table_id.is_none() && !self.qci_tables.is_empty());
-            }
-            Event::TableFragmentEnd(f) => {
-                if let Some(held) = self.held.take() {
-                    self.qci_level = self.qci_fragment(f.table_id);
-                    self.judge(held);
-                }
-            }
+            Event::TableFragment(f) => self.qci_level = self.qci_fragment(f.table_id),
             Event::V1Table(t) => {
                 self.qci_level = None;
                 self.v1_tables = t.table_id.unwrap_or(0) + 1;
                 self.v1_columns(t);
-                self.hold_if(t.columns.is_empty());
             }
-            Event::V1TableEnd(t) => {
-                if let Some(held) = self.held.take() {
-                    self.v1_columns(t);
-                    self.judge(held);
-                }
-            }
-            Event::Row(row) => match &mut self.held {
-                Some(held) if held.rows.len() < self.limit && held.bytes < HELD_BYTES => {
-                    let kept = HeldRow::new(row);
-                    held.bytes += kept.size();
-                    held.rows.push(kept);
-                }
-                Some(held) => held.overflow += 1,
-                None => self.row(row.table_id(), &|i| row.cell(i), &|| {
-                    row_text(row.cells().map(|c| c.raw()))
-                }),
-            },
+            Event::Row(row) => self.row(row.table_id(), &|i| row.cell(i), &|| {
+                row_text(row.cells().map(|c| c.raw()))
+            }),
             Event::RowError(e) => self.push(ResponseError::Row {
                 table_id: e.table_id,
                 index: e.index,
@@ -694,31 +604,10 @@ impl ErrorTracker {
         }
     }
 
-    /// Starts keeping the rows of the frame that begins, if `hold`.
-    fn hold_if(&mut self, hold: bool) {
-        self.held = hold.then(Held::default);
-    }
-
-    /// Judges the rows kept while their table's properties were unknown,
-    /// now that they are known.
-    fn judge(&mut self, held: Held) {
-        for r in &held.rows {
-            self.row(r.table_id, &|i| r.cell(i), &|| r.text());
-        }
-        if held.overflow > 0
-            && (self.qci_level.is_some() || self.v1_severity.is_some() || self.v1_toc.is_some())
-        {
-            self.dropped += held.overflow;
-        }
-    }
-
     /// The Level column of the progressive QueryCompletionInformation table
     /// `id`, if it is one.
     fn qci_fragment(&self, id: Option<i64>) -> Option<usize> {
-        self.qci_tables
-            .iter()
-            .find(|(t, _)| Some(*t) == id)
-            .map(|(_, li)| *li)
+        self.qci_tables.get(&id?).copied()
     }
 
     /// The V1 table `t`: does it have the QueryStatus or the
@@ -786,12 +675,14 @@ impl ErrorTracker {
     /// TableOfContents, when the table has the QueryStatus columns.
     pub fn finish(mut self) -> Vec<ResponseError> {
         let kinds = core::mem::take(&mut self.v1_kinds);
+        let status_tables: BTreeSet<i64> = kinds
+            .iter()
+            .filter(|(_, kind)| kind == "QueryStatus")
+            .map(|(ord, _)| *ord)
+            .collect();
         let status = core::mem::take(&mut self.v1_status);
         for (table, err) in status {
-            let is_status = kinds.is_empty()
-                || kinds
-                    .iter()
-                    .any(|(ord, kind)| *ord == table && kind == "QueryStatus");
+            let is_status = kinds.is_empty() || status_tables.contains(&table);
             if is_status {
                 self.push(err);
             }

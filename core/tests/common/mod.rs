@@ -355,14 +355,14 @@ where
 /// A JSON value with its byte span in the body and, for objects, its keys
 /// in the order sent (`serde_json::Value` sorts them; the protocol's
 /// streaming semantics depend on the order).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Node {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) v: J,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum J {
     Null,
     Bool(bool),
@@ -545,6 +545,11 @@ struct FrameState {
     /// Columns of the open table a fragment's rows belong to.
     fragment_columns: Vec<NColumn>,
     row_index: u64,
+    /// The frame sent `Rows` (an array).
+    has_rows: bool,
+    /// Rows sent before the frame said which table they belong to: handed
+    /// out at the frame's end.
+    held: Option<Vec<Node>>,
 }
 
 impl FrameState {
@@ -578,9 +583,9 @@ impl FrameState {
         }
     }
 
-    /// The frame type when the frame carries no rows: as sent, or inferred
-    /// from the properties it has.
-    fn infer(&self) -> Ft {
+    /// The frame type of the whole frame: as sent, or inferred from all
+    /// the properties it has (`open`: its TableId names an open table).
+    fn infer(&self, open: bool) -> Ft {
         if let Some(t) = self.frame_type {
             t
         } else if self.version.is_some() || self.is_progressive.is_some() {
@@ -593,13 +598,79 @@ impl FrameState {
             Ft::TableProgress
         } else if self.row_count.is_some() {
             Ft::TableCompletion
-        } else if self.columns_seen {
-            Ft::TableHeader
+        } else if self.columns_seen || self.kind.is_some() || self.name.is_some() {
+            if self.has_rows {
+                Ft::DataTable
+            } else {
+                Ft::TableHeader
+            }
+        } else if self.has_rows {
+            if open {
+                Ft::TableFragment
+            } else {
+                Ft::DataTable
+            }
         } else {
             Ft::Unknown
         }
     }
+
+    /// Where rows go when `Rows` begins: `Some(Some(head))` handed out now
+    /// (the frame has sent its kind and all that identifies its table),
+    /// `Some(None)` held to the frame's end, `None` skipped (a FrameType
+    /// that carries no rows).
+    fn plan(&self) -> Option<Option<Head>> {
+        let id = self.table_id.is_some();
+        let table = id && self.kind.is_some() && self.name.is_some() && self.columns_seen;
+        let fragment = id && self.fragment_type.is_some();
+        if self.v1.is_some() {
+            return Some(self.columns_seen.then_some(Head::V1Table));
+        }
+        match self.frame_type {
+            Some(Ft::DataTable) => Some(table.then_some(Head::DataTable)),
+            Some(Ft::TableFragment) => Some(fragment.then_some(Head::Fragment)),
+            Some(_) => None,
+            None => {
+                let other = self.version.is_some()
+                    || self.is_progressive.is_some()
+                    || self.has_errors.is_some()
+                    || self.cancelled.is_some()
+                    || self.progress.is_some()
+                    || self.row_count.is_some();
+                if other {
+                    Some(None)
+                } else if fragment && !self.columns_seen && self.kind.is_none() {
+                    Some(Some(Head::Fragment))
+                } else if table && self.fragment_type.is_none() && self.field_count.is_none() {
+                    Some(Some(Head::DataTable))
+                } else {
+                    Some(None)
+                }
+            }
+        }
+    }
 }
+
+/// The properties the decoder knows (a frame may not repeat one of them).
+const KNOWN_PROPS: &[&str] = &[
+    "FrameType",
+    "TableId",
+    "TableKind",
+    "TableName",
+    "Columns",
+    "Rows",
+    "Version",
+    "IsProgressive",
+    "IsFragmented",
+    "ErrorReportingPlacement",
+    "TableFragmentType",
+    "FieldCount",
+    "TableProgress",
+    "RowCount",
+    "HasErrors",
+    "Cancelled",
+    "OneApiErrors",
+];
 
 /// The dataset-wide state: tables opened by a TableHeader, by id.
 #[derive(Default)]
@@ -642,6 +713,9 @@ impl<'b> Oracle<'b> {
         match &root.v {
             J::Arr(frames) => {
                 for f in frames {
+                    if self.completion {
+                        return Err(ErrorKind::FrameAfterCompletion);
+                    }
                     match &f.v {
                         J::Obj(props) => self.frame(props, None)?,
                         _ => return Err(ErrorKind::UnexpectedType),
@@ -701,11 +775,17 @@ impl<'b> Oracle<'b> {
             v1,
             ..FrameState::default()
         };
+        let mut seen: Vec<&str> = Vec::new();
         for (k, v) in props {
+            if KNOWN_PROPS.contains(&k.as_str()) {
+                if seen.contains(&k.as_str()) {
+                    return Err(ErrorKind::DuplicateProperty);
+                }
+                seen.push(k);
+            }
             self.property(&mut f, k, v)?;
         }
-        self.end_frame(&mut f);
-        Ok(())
+        self.end_frame(&mut f)
     }
 
     fn property(&mut self, f: &mut FrameState, key: &str, v: &Node) -> Step {
@@ -810,39 +890,22 @@ impl<'b> Oracle<'b> {
     }
 
     fn rows(&mut self, f: &mut FrameState, rows: &[Node]) -> Step {
-        // Which table the rows belong to, decided when `Rows` begins, from
-        // what the frame has sent so far.
-        let head = if f.v1.is_some() {
-            Some(Head::V1Table)
-        } else {
-            match f.frame_type {
-                Some(Ft::DataTable) => Some(Head::DataTable),
-                Some(Ft::TableFragment) => Some(Head::Fragment),
-                Some(_) => None,
-                None => {
-                    let open = f
-                        .table_id
-                        .is_some_and(|id| self.open.iter().any(|(o, _)| *o == id));
-                    if f.fragment_type.is_some() || f.field_count.is_some() {
-                        Some(Head::Fragment)
-                    } else if f.columns_seen || f.kind.is_some() || f.name.is_some() {
-                        Some(Head::DataTable)
-                    } else if open {
-                        Some(Head::Fragment)
-                    } else {
-                        Some(Head::DataTable)
-                    }
-                }
+        f.has_rows = true;
+        match f.plan() {
+            None => Ok(()),
+            Some(None) => {
+                f.held = Some(rows.to_vec());
+                Ok(())
             }
-        };
-        let Some(h) = head else {
-            // Rows in a frame that carries none: skipped.
-            return Ok(());
-        };
-        if f.head.is_none() {
-            f.head = Some(h);
-            self.emit_head(f, h);
+            Some(Some(h)) => {
+                f.head = Some(h);
+                self.emit_head(f, h);
+                self.emit_rows(f, rows)
+            }
         }
+    }
+
+    fn emit_rows(&mut self, f: &mut FrameState, rows: &[Node]) -> Step {
         for r in rows {
             match &r.v {
                 J::Arr(cells) => {
@@ -897,29 +960,46 @@ impl<'b> Oracle<'b> {
         }
     }
 
-    fn end_frame(&mut self, f: &mut FrameState) {
+    fn end_frame(&mut self, f: &mut FrameState) -> Step {
+        let held = f.held.take();
         if f.v1.is_some() {
             if f.head.is_none() {
                 f.head = Some(Head::V1Table);
                 self.out.push(N::V1Table(f.table()));
+                if let Some(rows) = &held {
+                    self.emit_rows(f, rows)?;
+                }
             }
             self.out.push(N::V1TableEnd(f.table()));
-            return;
+            return Ok(());
         }
-        let ty = match (f.head, f.frame_type) {
-            (Some(_), Some(t @ (Ft::DataTable | Ft::TableFragment))) => t,
-            (Some(Head::Fragment), _) => Ft::TableFragment,
-            (Some(_), _) => Ft::DataTable,
-            (None, _) => f.infer(),
+        let open = f
+            .table_id
+            .is_some_and(|id| self.open.iter().any(|(o, _)| *o == id));
+        let ty = f.infer(open);
+        let head = match ty {
+            Ft::DataTable => Some(Head::DataTable),
+            Ft::TableFragment => Some(Head::Fragment),
+            _ => None,
         };
-        if f.head.is_none() && matches!(ty, Ft::DataTable | Ft::TableFragment) {
-            let h = if ty == Ft::DataTable {
-                Head::DataTable
-            } else {
-                Head::Fragment
-            };
-            f.head = Some(h);
-            self.emit_head(f, h);
+        if f.head.is_some() && f.head != head {
+            return Err(ErrorKind::FrameTypeMismatch);
+        }
+        if matches!(
+            ty,
+            Ft::TableFragment | Ft::TableProgress | Ft::TableCompletion
+        ) && f.table_id.is_none()
+        {
+            return Err(ErrorKind::MissingProperty);
+        }
+        if f.head.is_none() {
+            if let Some(h) = head {
+                f.head = Some(h);
+                self.emit_head(f, h);
+                if let Some(rows) = &held {
+                    self.emit_rows(f, rows)?;
+                }
+            }
         }
         let ev = match ty {
             Ft::DataSetHeader => N::DataSetHeader {
@@ -973,6 +1053,7 @@ impl<'b> Oracle<'b> {
             Ft::Unknown => N::UnknownFrame(f.frame_type_name.clone()),
         };
         self.out.push(ev);
+        Ok(())
     }
 }
 
