@@ -777,7 +777,10 @@ impl Decoder {
     /// pending, then the rows, then `e`. `false` when no rows were held.
     #[cold]
     fn salvage(&mut self, chunk: &[u8], e: Error) -> bool {
-        if self.pos != Pos::Capture(Target::HeldRows) || self.deferred.is_some() {
+        let capturing = self.pos == Pos::Capture(Target::HeldRows);
+        // Or the rows are all held, and the frame failed after them.
+        let whole = self.frame.has_rows && self.frame.head.is_none() && !self.held.is_empty();
+        if !(capturing || whole) || self.deferred.is_some() || self.frame.head.is_some() {
             return false;
         }
         let open = self
@@ -785,20 +788,22 @@ impl Decoder {
             .table_id
             .is_some_and(|id| self.open.iter().any(|o| o.id == id));
         let h = match self.frame.kind(open) {
+            _ if self.frame.v1 => Head::V1Table,
             FrameType::DataTable => Head::DataTable,
             FrameType::TableFragment => Head::Fragment,
-            _ if self.frame.v1 => Head::V1Table,
             _ => return false,
         };
-        let lx = &self.lexer;
-        let end = usize::try_from(e.offset().saturating_sub(lx.base)).unwrap_or(usize::MAX);
-        let mut held = core::mem::take(&mut self.held);
-        held.clear();
-        held.extend_from_slice(&lx.spill);
-        held.extend_from_slice(chunk.get(lx.cap_chunk_start..end).unwrap_or(&[]));
-        self.held = held;
-        self.held_abs = self.capture_abs;
-        self.lexer.end_outer();
+        if capturing {
+            let lx = &self.lexer;
+            let end = usize::try_from(e.offset().saturating_sub(lx.base)).unwrap_or(usize::MAX);
+            let mut held = core::mem::take(&mut self.held);
+            held.clear();
+            held.extend_from_slice(&lx.spill);
+            held.extend_from_slice(chunk.get(lx.cap_chunk_start..end).unwrap_or(&[]));
+            self.held = held;
+            self.held_abs = self.capture_abs;
+            self.lexer.end_outer();
+        }
         self.lead = Some(self.set_head(h));
         self.start_replay(None);
         self.deferred = Some(e);

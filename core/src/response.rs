@@ -400,8 +400,23 @@ pub enum ResponseError {
 }
 
 impl ResponseError {
-    /// `false` when the service marked every error it sent `@permanent`:
-    /// `true` means a retry may help.
+    /// `true` when the service marked an error it sent `@permanent: true`:
+    /// a retry gives the same answer (see [`is_retryable`]).
+    pub fn is_permanent(&self) -> bool {
+        let permanent = |es: &[OneApiError]| es.iter().any(|e| e.permanent == Some(true));
+        match self {
+            ResponseError::Body { error, .. } => {
+                error.as_ref().is_some_and(|e| e.permanent == Some(true))
+            }
+            ResponseError::Row { errors, .. }
+            | ResponseError::Table { errors, .. }
+            | ResponseError::DataSet { errors } => permanent(errors),
+            _ => false,
+        }
+    }
+
+    /// `true` when the service marked an error it sent `@permanent: false`:
+    /// a retry may succeed (see [`is_retryable`]).
     pub fn is_transient(&self) -> bool {
         let transient = |es: &[OneApiError]| es.iter().any(|e| e.permanent == Some(false));
         match self {
@@ -713,10 +728,41 @@ pub fn classify(status: u16, errors: &[ResponseError]) -> Outcome {
     }
 }
 
-/// Whether retrying the request can help: 429 and 5xx, or errors the service
-/// marked `@permanent: false`.
+/// Whether retrying the request can help, from the HTTP status and the
+/// errors the body reported.
+///
+/// 1. An error the service marked `@permanent: true` (the outermost error of
+///    a body, or any error of a row, table or the dataset) means no, whatever
+///    the status: the service says a retry gives the same answer.
+/// 2. Otherwise the status decides, by the service's status table:
+///
+/// | status | meaning | retryable |
+/// |---|---|---|
+/// | 2xx (200 OK) | the query ran; failures are in the body | only if an error is marked `@permanent: false` |
+/// | 400 BadRequest, 401, 403, 404, 413, other 4xx | the request itself is wrong | no (`@permanent: false` does not change it) |
+/// | 429 TooManyRequests | throttled | yes |
+/// | 504 Timeout, 520 ServiceError, other 5xx | the service failed | yes |
+/// | anything else (1xx, 3xx) | | no |
+///
+/// ```
+/// use kusto_frames::response::{is_retryable, OneApiError, ResponseError};
+/// let throttled = is_retryable(429, &[]);
+/// assert!(throttled);
+/// let body = r#"{"error":{"code":"ServiceError","@permanent":true}}"#;
+/// let permanent = ResponseError::Body {
+///     error: OneApiError::parse_all(body).pop(),
+///     raw: body.to_owned(),
+/// };
+/// assert!(!is_retryable(520, &[permanent]));
+/// ```
 pub fn is_retryable(status: u16, errors: &[ResponseError]) -> bool {
-    Status::from_code(status).is_retryable() || errors.iter().any(ResponseError::is_transient)
+    if errors.iter().any(ResponseError::is_permanent) {
+        return false;
+    }
+    match status {
+        200..=299 => errors.iter().any(ResponseError::is_transient),
+        _ => Status::from_code(status).is_retryable(),
+    }
 }
 
 /// The correlation headers of a response.

@@ -344,8 +344,21 @@ where
             }
         }
     }
-    let r = dec.finish().map_err(|e| e.kind());
-    (out, r)
+    let mut r = dec.finish();
+    if r.is_err_and(|e| e.kind() == ErrorKind::EventsPending) {
+        // Held rows before an error: an empty chunk drains them.
+        let mut feed = dec.feed(&[]);
+        loop {
+            match feed.next_event() {
+                Ok(Some(ev)) => out.push(normalize(&ev)),
+                Ok(None) => break,
+                Err(e) => return (out, Err(e.kind())),
+            }
+        }
+        drop(feed);
+        r = dec.finish();
+    }
+    (out, r.map_err(|e| e.kind()))
 }
 
 // ---------------------------------------------------------------------------
@@ -776,16 +789,53 @@ impl<'b> Oracle<'b> {
             ..FrameState::default()
         };
         let mut seen: Vec<&str> = Vec::new();
+        let mut r = Ok(());
         for (k, v) in props {
             if KNOWN_PROPS.contains(&k.as_str()) {
                 if seen.contains(&k.as_str()) {
-                    return Err(ErrorKind::DuplicateProperty);
+                    r = Err(ErrorKind::DuplicateProperty);
+                    break;
                 }
                 seen.push(k);
             }
-            self.property(&mut f, k, v)?;
+            r = self.property(&mut f, k, v);
+            if r.is_err() {
+                break;
+            }
         }
-        self.end_frame(&mut f)
+        if r.is_ok() {
+            r = self.end_frame(&mut f);
+        }
+        if r.is_err() {
+            self.salvage(&mut f)?;
+        }
+        r
+    }
+
+    /// The frame failed while its rows were held: they are handed out
+    /// first, after a head event from what the frame has told so far.
+    fn salvage(&mut self, f: &mut FrameState) -> Step {
+        let Some(rows) = f.held.take() else {
+            return Ok(());
+        };
+        if f.head.is_some() {
+            return Ok(());
+        }
+        let open = f
+            .table_id
+            .is_some_and(|id| self.open.iter().any(|(o, _)| *o == id));
+        let h = if f.v1.is_some() {
+            Head::V1Table
+        } else {
+            match f.infer(open) {
+                Ft::DataTable => Head::DataTable,
+                Ft::TableFragment => Head::Fragment,
+                _ => return Ok(()),
+            }
+        };
+        f.head = Some(h);
+        self.emit_head(f, h);
+        self.emit_rows(f, &rows)
     }
 
     fn property(&mut self, f: &mut FrameState, key: &str, v: &Node) -> Step {
@@ -961,12 +1011,11 @@ impl<'b> Oracle<'b> {
     }
 
     fn end_frame(&mut self, f: &mut FrameState) -> Step {
-        let held = f.held.take();
         if f.v1.is_some() {
             if f.head.is_none() {
                 f.head = Some(Head::V1Table);
                 self.out.push(N::V1Table(f.table()));
-                if let Some(rows) = &held {
+                if let Some(rows) = &f.held.take() {
                     self.emit_rows(f, rows)?;
                 }
             }
@@ -996,7 +1045,7 @@ impl<'b> Oracle<'b> {
             if let Some(h) = head {
                 f.head = Some(h);
                 self.emit_head(f, h);
-                if let Some(rows) = &held {
+                if let Some(rows) = &f.held.take() {
                     self.emit_rows(f, rows)?;
                 }
             }
