@@ -21,6 +21,7 @@ pub struct DecoderConfig {
     max_columns: usize,
     max_open_tables: usize,
     max_held_rows_bytes: u64,
+    max_tables: usize,
     join_chunks: usize,
 }
 
@@ -33,6 +34,7 @@ impl Default for DecoderConfig {
             max_columns: 10_000,
             max_open_tables: 1024,
             max_held_rows_bytes: 16 << 20,
+            max_tables: 4096,
             join_chunks: 512,
         }
     }
@@ -71,6 +73,16 @@ impl DecoderConfig {
     /// TableCompletion not yet). Default 1024.
     pub fn max_open_tables(&mut self, n: usize) -> &mut Self {
         self.max_open_tables = n;
+        self
+    }
+
+    /// Maximum number of distinct tables in a response: `TableId`s named by
+    /// any frame (DataTable, TableHeader, TableFragment, TableProgress,
+    /// TableCompletion), and V1 tables. Past it the body is rejected with
+    /// [`ErrorKind::TooManyTables`] at the frame that names one more, so
+    /// that whatever a consumer keeps per table stays bounded. Default 4096.
+    pub fn max_tables(&mut self, n: usize) -> &mut Self {
+        self.max_tables = n;
         self
     }
 
@@ -517,6 +529,8 @@ pub struct Decoder {
     held_abs: u64,
     /// Held rows being handed out, after their frame's head event.
     replay: Option<alloc::boxed::Box<Replay>>,
+    /// The `TableId`s named so far (see [`DecoderConfig::max_tables`]).
+    table_ids: alloc::collections::BTreeSet<i64>,
     /// An event due before the held rows (see `salvage`).
     lead: Option<Emit>,
     /// The error due after the held rows (see `salvage`).
@@ -573,6 +587,7 @@ impl Decoder {
             held: Vec::new(),
             held_abs: 0,
             replay: None,
+            table_ids: alloc::collections::BTreeSet::new(),
             lead: None,
             deferred: None,
         }
@@ -1003,6 +1018,9 @@ impl Decoder {
             },
             Pos::V1Tables => match t.kind {
                 K::BeginObj => {
+                    if usize::try_from(self.v1_count).is_ok_and(|n| n >= self.cfg.max_tables) {
+                        return Err(Error::new(ErrorKind::TooManyTables, t.abs));
+                    }
                     self.frame.reset(true, self.v1_count);
                     self.v1_count += 1;
                     self.pos = Pos::FrameKey;
@@ -1330,7 +1348,7 @@ impl Decoder {
                 _ => return Err(Self::unexpected(&t)),
             },
             Prop::Rows => match t.kind {
-                K::BeginArr => return Ok(self.begin_rows(&t)),
+                K::BeginArr => return self.begin_rows(&t),
                 K::Null => {}
                 _ => return Err(Self::unexpected(&t)),
             },
@@ -1349,28 +1367,45 @@ impl Decoder {
         Ok(None)
     }
 
-    fn begin_rows(&mut self, t: &Token) -> Option<Emit> {
+    fn begin_rows(&mut self, t: &Token) -> Result<Option<Emit>, Error> {
         if self.frame.head.is_some() {
             // Only in a replay (see `start_replay`): the head event is out.
             self.pos = Pos::Rows;
-            return None;
+            return Ok(None);
         }
         self.frame.has_rows = true;
         match self.frame.rows_plan() {
             // Rows of a frame that carries none (or of an unknown frame).
             None => {
                 self.skip(t, Pos::FrameKey);
-                None
+                Ok(None)
             }
             Some(Plan::Hold) => {
                 self.begin_capture(t, Pos::Capture(Target::HeldRows));
-                None
+                Ok(None)
             }
             Some(Plan::Stream(h)) => {
+                self.register(self.frame.table_id, t.abs)?;
                 self.pos = Pos::Rows;
-                Some(self.set_head(h))
+                Ok(Some(self.set_head(h)))
             }
         }
+    }
+
+    /// Counts the table `id` names (see [`DecoderConfig::max_tables`]).
+    fn register(&mut self, id: Option<i64>, abs: u64) -> Result<(), Error> {
+        if self.frame.v1 {
+            return Ok(());
+        }
+        if let Some(id) = id {
+            if !self.table_ids.contains(&id) {
+                if self.table_ids.len() >= self.cfg.max_tables {
+                    return Err(Error::new(ErrorKind::TooManyTables, abs));
+                }
+                self.table_ids.insert(id);
+            }
+        }
+        Ok(())
     }
 
     /// The frame's head is `h`: its head event is next.
@@ -1449,6 +1484,16 @@ impl Decoder {
         ) && self.frame.table_id.is_none()
         {
             return Err(Error::new(ErrorKind::MissingProperty, abs));
+        }
+        if matches!(
+            ty,
+            FrameType::DataTable
+                | FrameType::TableHeader
+                | FrameType::TableFragment
+                | FrameType::TableProgress
+                | FrameType::TableCompletion
+        ) {
+            self.register(self.frame.table_id, abs)?;
         }
         match ty {
             FrameType::DataTable | FrameType::TableFragment if self.frame.head.is_none() => {

@@ -38,7 +38,10 @@ pub enum ErrorKind {
     RowTooLarge,
     /// A row or a table has more cells or columns than the configured limit.
     TooManyColumns,
-    /// More tables open at once than the configured limit.
+    /// More progressive tables open at once, or more tables in the
+    /// response, than the configured limits
+    /// ([`crate::DecoderConfig::max_open_tables`],
+    /// [`crate::DecoderConfig::max_tables`]).
     TooManyTables,
     /// `finish` was called while an event was still waiting to be drained:
     /// the caller dropped a `Feed` early and did not feed the rest (even an
@@ -93,7 +96,7 @@ impl ErrorKind {
             ErrorKind::TokenTooLong => "token longer than the configured limit",
             ErrorKind::RowTooLarge => "row longer than the configured limit",
             ErrorKind::TooManyColumns => "more cells or columns than the configured limit",
-            ErrorKind::TooManyTables => "more open tables than the configured limit",
+            ErrorKind::TooManyTables => "more tables than the configured limit",
             ErrorKind::EventsPending => "finish called with events still pending",
             ErrorKind::UnexpectedType => "value of an unexpected type",
             ErrorKind::NumberOutOfRange => "number out of range",
