@@ -716,9 +716,11 @@ impl Decoder {
     ///
     /// `Err` with [`ErrorKind::EventsPending`] (not sticky) when events are
     /// still to come from the bytes fed: a feed was dropped before it was
-    /// drained, or (only in a malformed body, see
-    /// [`DecoderConfig::join_chunks`]) a whole row was held back. Feed an
-    /// empty chunk, drain it, and call `finish` again.
+    /// drained, or, only in a malformed or truncated body, a whole row was
+    /// held back (see [`DecoderConfig::join_chunks`]), or rows sent before
+    /// their frame's kind were held when the body ended (see
+    /// [`DecoderConfig::max_held_rows_bytes`]: they come out before the
+    /// error). Feed an empty chunk, drain it, and call `finish` again.
     pub fn finish(&mut self) -> Result<(), Error> {
         if let Some(e) = self.failed {
             return Err(e);
