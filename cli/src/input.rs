@@ -10,7 +10,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::rc::Rc;
 use std::time::Instant;
 
-use kusto_frames::{Decoder, ErrorKind, Event, Format};
+use kusto_frames::{Decoder, DecoderConfig, ErrorKind, Event, Format};
 
 use crate::render::escape_text;
 use crate::FAILED;
@@ -24,7 +24,7 @@ pub(crate) const TEXT_PREFIX: usize = 64 << 10;
 pub(crate) struct Limits {
     /// Most bytes of rendered output held back at once.
     pub(crate) max_held: u64,
-    /// Most tables tracked.
+    /// Most tables tracked (the decoder's `max_tables` too).
     pub(crate) max_tables: usize,
 }
 
@@ -196,7 +196,9 @@ impl Input {
     pub(crate) fn decode(&mut self, h: &mut dyn Handler) -> Result<Decoded, Failure> {
         let start = Instant::now();
         let mut progress = Progress::new(self.size);
-        let mut dec = Decoder::new();
+        let mut cfg = DecoderConfig::default();
+        cfg.max_tables(self.limits.max_tables);
+        let mut dec = Decoder::with_config(cfg);
         let mut buf = vec![0u8; self.chunk];
         // While the format is unknown and nothing was decoded: the body may
         // turn out not to be JSON.
@@ -406,7 +408,12 @@ impl Failure {
                 } else {
                     "malformed body"
                 };
-                eprintln!("kusto-frames: {name}: {what}: {e}");
+                let hint = if e.kind() == ErrorKind::TooManyTables {
+                    " (raise --max-tables)"
+                } else {
+                    ""
+                };
+                eprintln!("kusto-frames: {name}: {what}: {e}{hint}");
             }
             Failure::NotKusto => eprintln!(
                 "kusto-frames: {name}: malformed body: a JSON object with none of \"Tables\", \

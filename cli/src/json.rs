@@ -58,6 +58,17 @@ impl Held {
     }
 }
 
+/// The end of the `DataTable` written last (`"progress"`, `"row_count"`,
+/// `"errors"`), kept open until another table or the end is written, for
+/// a `TableProgress` or `TableCompletion` naming it (real services send
+/// them).
+struct Tail {
+    id: Option<i64>,
+    progress: Vec<f64>,
+    row_count: u64,
+    errors: Option<String>,
+}
+
 /// A table id's place.
 #[derive(Debug, Clone, Copy)]
 enum Slot {
@@ -104,6 +115,7 @@ struct Doc<'o> {
     live_errors: Vec<u8>,
     live_bad: BadCells,
     live_name: Option<String>,
+    tail: Option<Tail>,
     held: u64,
     completion: Option<Vec<u8>>,
     exceptions: Option<String>,
@@ -190,6 +202,25 @@ impl Doc<'_> {
         }
     }
 
+    /// Closes the `DataTable` written last.
+    fn write_tail(&mut self) {
+        let Some(t) = self.tail.take() else { return };
+        let b = &mut self.out.buf;
+        b.extend_from_slice(br#","progress":["#);
+        for (j, p) in t.progress.iter().enumerate() {
+            if j > 0 {
+                b.push(b',');
+            }
+            b.extend_from_slice(number(*p).as_bytes());
+        }
+        b.extend_from_slice(br#"],"row_count":"#);
+        push_opt_int(b, i64::try_from(t.row_count).ok());
+        b.extend_from_slice(br#","errors":"#);
+        push_entries(b, t.errors.as_deref());
+        b.push(b'}');
+        self.held -= (t.progress.len() * 8) as u64;
+    }
+
     /// `{"id":..,"kind":..,"name":..,"columns":[..],"rows":[`
     fn table_head(
         &mut self,
@@ -199,6 +230,7 @@ impl Doc<'_> {
         name: Option<&str>,
         cols: &[Column],
     ) {
+        self.write_tail();
         let b = &mut self.out.buf;
         if self.written > 0 {
             b.push(b',');
@@ -335,9 +367,13 @@ impl Doc<'_> {
                 let b = &mut self.out.buf;
                 b.extend_from_slice(br#"],"row_errors":["#);
                 b.extend_from_slice(&self.live_errors);
-                b.extend_from_slice(br#"],"progress":[],"row_count":"#);
-                push_opt_int(b, i64::try_from(self.live_rows).ok());
-                b.extend_from_slice(br#","errors":[]}"#);
+                b.push(b']');
+                self.tail = Some(Tail {
+                    id: info.table_id,
+                    progress: Vec::new(),
+                    row_count: self.live_rows,
+                    errors: None,
+                });
                 self.held -= self.live_errors.len() as u64;
                 self.live_errors = Vec::new();
                 let bad = core::mem::take(&mut self.live_bad);
@@ -444,8 +480,14 @@ impl Doc<'_> {
         self.limit(Some(at))
     }
 
+    /// `id` is the `DataTable` written last, still open.
+    fn is_tail(&self, id: Option<i64>) -> bool {
+        id.is_some() && self.tail.as_ref().is_some_and(|t| t.id == id)
+    }
+
     fn close(&mut self) {
         self.release(true);
+        self.write_tail();
         if self.v1 {
             let mut head = Vec::new();
             head.extend_from_slice(br#"{"format":"v1","exceptions":"#);
@@ -537,6 +579,18 @@ impl Handler for Doc<'_> {
                 };
             }
             Event::TableFragmentEnd(_) => self.dest = Dest::Skip,
+            Event::TableProgress(p) if self.is_tail(p.table_id) => {
+                if let (Some(t), Some(v)) = (&mut self.tail, p.progress) {
+                    t.progress.push(v);
+                    self.held += 8;
+                }
+                self.limit(None)?;
+            }
+            Event::TableCompletion(c) if self.is_tail(c.table_id) => {
+                if let (Some(t), Some(e)) = (&mut self.tail, c.errors) {
+                    t.errors = Some(e.get().to_owned());
+                }
+            }
             Event::TableProgress(p) => {
                 if let Some(seq) = self.by_id(p.table_id, &[])? {
                     if let (Some(h), Some(v)) = (
@@ -654,6 +708,7 @@ pub(crate) fn run(
         live_errors: Vec::new(),
         live_bad: BadCells::default(),
         live_name: None,
+        tail: None,
         held: 0,
         completion: None,
         exceptions: None,

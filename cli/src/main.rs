@@ -81,8 +81,9 @@ struct Common {
     /// behind an open progressive table (`json`). Suffixes K, M, G.
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     max_held: u64,
-    /// Most tables tracked by id (a response that declares more is an error).
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    /// Most tables in a response (distinct TableIds, V1 tables; more is an
+    /// error): what is kept per table stays bounded.
+    #[arg(long, value_name = "N", default_value_t = 4096)]
     max_tables: usize,
 }
 
