@@ -18,7 +18,7 @@ use kusto_frames::{CellError, Column, Row};
 use crate::input::Input;
 use crate::out::Out;
 use crate::pick::{self, RowFormat, Which};
-use crate::render::cell_field;
+use crate::render::csv_cell;
 
 /// How records are written.
 #[derive(Debug, Clone, Copy)]
@@ -89,15 +89,13 @@ impl Csv {
         }
         t.reserve(f.len() + 2);
         t.push(b'"');
-        let mut start = 0;
-        for (i, &b) in f.iter().enumerate() {
-            if b == b'"' {
-                t.extend_from_slice(&f[start..=i]);
-                t.push(b'"');
-                start = i + 1;
-            }
+        let mut rest = f;
+        while let Some(q) = memchr::memchr(b'"', rest) {
+            t.extend_from_slice(&rest[..=q]);
+            t.push(b'"');
+            rest = &rest[q + 1..];
         }
-        t.extend_from_slice(&f[start..]);
+        t.extend_from_slice(rest);
         t.push(b'"');
     }
 
@@ -134,21 +132,23 @@ impl RowFormat for Csv {
     fn row(&mut self, t: &mut Vec<u8>, row: &Row<'_>, bad: &mut dyn FnMut(&CellError)) {
         let n = row.len().max(row.columns().len());
         let start = t.len();
-        for j in 0..n {
-            if j > 0 {
-                t.push(self.delimiter);
+        let (plain_safe, delimiter) = (self.plain_safe, self.delimiter);
+        let mut first = true;
+        // Called once per cell, in order.
+        let mut emit = |f: &[u8], plain: bool| {
+            if !first {
+                t.push(delimiter);
             }
-            let f = match cell_field(row, j) {
-                Ok(f) => f,
-                Err((f, e)) => {
-                    bad(&e);
-                    f
-                }
-            };
-            if f.is_plain() && self.plain_safe {
-                t.extend_from_slice(f.bytes());
+            first = false;
+            if plain && plain_safe {
+                t.extend_from_slice(f);
             } else {
-                self.field(t, f.bytes());
+                self.field(t, f);
+            }
+        };
+        for j in 0..n {
+            if let Err(e) = csv_cell(row, j, &mut emit) {
+                bad(&e);
             }
         }
         if t.len() == start {

@@ -5,7 +5,7 @@ use core::fmt::Write as _;
 use std::borrow::Cow;
 
 use kusto_frames::response::{Json, OneApiError, ResponseError};
-use kusto_frames::value::{DateTime, Guid, TimeSpan, Value};
+use kusto_frames::value::{DateTime, Guid, ScalarType, TimeSpan, Value};
 use kusto_frames::{Cell, CellError, CellKind, Column, Row};
 
 /// A small text buffer on the stack, for numbers, dates and guids.
@@ -370,6 +370,25 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
 /// `Err` with the cell's error when it does not fit.
 #[inline]
 pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Result<(), CellError> {
+    match quick(row, i) {
+        Some(Quick::Null) => {
+            out.extend_from_slice(b"null");
+            return Ok(());
+        }
+        Some(Quick::Plain(c)) => {
+            out.extend_from_slice(c.raw().as_bytes());
+            return Ok(());
+        }
+        Some(Quick::String(c)) => {
+            if plain_string(c) {
+                out.extend_from_slice(c.raw().as_bytes());
+            } else {
+                push_str(out, c.text());
+            }
+            return Ok(());
+        }
+        None => {}
+    }
     let Some(v) = row.value(i) else {
         out.extend_from_slice(b"null");
         return Ok(());
@@ -403,6 +422,72 @@ pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Resu
             Err(e)
         }
     }
+}
+
+/// A cell whose canonical form is known from its text alone, without
+/// converting it (the common cases, and a large share of the tool's time).
+enum Quick<'a> {
+    /// `null`, in any column.
+    Null,
+    /// A long or int, bool or guid whose text as sent is its canonical form
+    /// (a guid's in quotes).
+    Plain(Cell<'a>),
+    /// A string in a string column.
+    String(Cell<'a>),
+}
+
+#[inline]
+fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
+    let c = row.cell(i)?;
+    if c.kind() == CellKind::Null {
+        return Some(Quick::Null);
+    }
+    let ty = row.columns().get(i)?.scalar_type();
+    match (ty, c.kind()) {
+        (ScalarType::String, CellKind::String) => Some(Quick::String(c)),
+        // At most 18 (int: 9) digits: in range without parsing.
+        (ScalarType::Long, CellKind::Number) if c.raw().len() <= 18 && canonical_int(c) => {
+            Some(Quick::Plain(c))
+        }
+        (ScalarType::Int, CellKind::Number) if c.raw().len() <= 9 && canonical_int(c) => {
+            Some(Quick::Plain(c))
+        }
+        (ScalarType::Bool, CellKind::Bool) => Some(Quick::Plain(c)),
+        (ScalarType::Guid, CellKind::String) if plain_string(c) && guid_form(c.text()) => {
+            Some(Quick::Plain(c))
+        }
+        _ => None,
+    }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex: a valid guid
+/// in its canonical form.
+#[inline]
+fn guid_form(t: &str) -> bool {
+    /// Lowercase hex digits.
+    static HEX: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = b'0';
+        while c <= b'9' {
+            t[c as usize] = true;
+            c += 1;
+        }
+        let mut c = b'a';
+        while c <= b'f' {
+            t[c as usize] = true;
+            c += 1;
+        }
+        t
+    };
+    let t = t.as_bytes();
+    t.len() == 36
+        && t[8] == b'-'
+        && t[13] == b'-'
+        && t[18] == b'-'
+        && t[23] == b'-'
+        && [&t[..8], &t[9..13], &t[14..18], &t[19..23], &t[24..]]
+            .iter()
+            .all(|part| part.iter().fold(true, |ok, &b| ok & HEX[usize::from(b)]))
 }
 
 /// A number cell whose text is its canonical integer form: digits, maybe a
@@ -477,32 +562,18 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
     }
 }
 
-/// A CSV field's text.
-pub(crate) enum Field<'a> {
+/// A cell as sent, as CSV text.
+enum Field<'a> {
     Empty,
-    /// Any text (a string's).
     Text(Cow<'a, str>),
-    /// Text of a number, date, time, guid or bool: only ASCII letters,
-    /// digits and `+-.:`.
-    Plain(&'a str),
-    /// Such text, formatted here.
-    Small(Small),
 }
 
 impl Field<'_> {
-    pub(crate) fn bytes(&self) -> &[u8] {
+    fn bytes(&self) -> &[u8] {
         match self {
             Field::Empty => b"",
             Field::Text(t) => t.as_bytes(),
-            Field::Plain(t) => t.as_bytes(),
-            Field::Small(s) => s.bytes(),
         }
-    }
-
-    /// Only ASCII letters, digits and `+-.:`: no quoting needed unless
-    /// the delimiter is one of them.
-    pub(crate) fn is_plain(&self) -> bool {
-        matches!(self, Field::Empty | Field::Plain(_) | Field::Small(_))
     }
 }
 
@@ -516,65 +587,95 @@ fn sent_field(c: Cell<'_>) -> Field<'_> {
     }
 }
 
-/// Cell `i` of `row` as Kusto's own CSV export writes it: the canonical
-/// form of [`push_cell_json`] with strings bare and null empty, but
-/// timespan as `[-][d.]hh:mm:ss[.fffffff]` and dynamic as compact JSON (a
-/// string holding JSON, as V1 sends dynamic values, as that JSON,
-/// minified). `Err` also carries the cell as sent, for a cell that does not
-/// fit its type.
+/// Cell `i` of `row` as Kusto's own CSV export writes it, handed to `emit`
+/// with whether it is plain (only ASCII letters, digits and `+-.:`): the
+/// canonical form of [`push_cell_json`] with strings bare and null empty,
+/// but timespan as `[-][d.]hh:mm:ss[.fffffff]` and dynamic as compact JSON
+/// (a string holding JSON, as V1 sends dynamic values, as that JSON,
+/// minified). A cell that does not fit its type is handed over as sent,
+/// and its error returned.
 #[inline]
-pub(crate) fn cell_field<'a>(row: &Row<'a>, i: usize) -> Result<Field<'a>, (Field<'a>, CellError)> {
+pub(crate) fn csv_cell<F: FnMut(&[u8], bool)>(
+    row: &Row<'_>,
+    i: usize,
+    emit: &mut F,
+) -> Result<(), CellError> {
+    match quick(row, i) {
+        Some(Quick::Null) => {
+            emit(b"", true);
+            return Ok(());
+        }
+        Some(Quick::Plain(c)) => {
+            emit(c.text().as_bytes(), true);
+            return Ok(());
+        }
+        Some(Quick::String(c)) => {
+            emit(c.text().as_bytes(), false);
+            return Ok(());
+        }
+        None => {}
+    }
     let Some(v) = row.value(i) else {
-        return Ok(Field::Empty);
+        emit(b"", true);
+        return Ok(());
     };
     let v = match v {
         Ok(v) => v,
-        Err(e) => return Err((row.cell(i).map_or(Field::Empty, sent_field), e)),
+        Err(e) => {
+            let f = row.cell(i).map_or(Field::Empty, sent_field);
+            emit(f.bytes(), false);
+            return Err(e);
+        }
     };
-    Ok(match v {
-        Value::Null => Field::Empty,
-        Value::Bool(b) => Field::Plain(if b { "true" } else { "false" }),
-        Value::Int(_) | Value::Long(_) if row.cell(i).is_some_and(canonical_int) => {
-            Field::Plain(row.cell(i).map_or("", |c| c.raw()))
-        }
-        Value::DateTime(_) if row.cell(i).is_some_and(|c| canonical_datetime(c.text())) => {
-            Field::Plain(row.cell(i).map_or("", |c| c.text()))
-        }
-        Value::Guid(_) if row.cell(i).is_some_and(|c| canonical_guid(c.text())) => {
-            Field::Plain(row.cell(i).map_or("", |c| c.text()))
-        }
-        Value::Int(i) => Field::Small(int_text(i64::from(i))),
-        Value::Long(i) => Field::Small(int_text(i)),
-        Value::Real(f) => Field::Small(real(f).0),
-        Value::Decimal(d) => Field::Text(Cow::Borrowed(d.text())),
-        Value::String(s) => Field::Text(Cow::Borrowed(s)),
-        Value::DateTime(d) => Field::Small(datetime_text(d)),
-        Value::TimeSpan(t) => Field::Small(timespan_text(t)),
-        Value::Guid(g) => Field::Small(guid_text(g)),
+    let small = |emit: &mut F, s: Small| emit(s.bytes(), true);
+    match v {
+        Value::Null => emit(b"", true),
+        Value::Bool(b) => emit(if b { b"true" } else { b"false" }, true),
+        Value::Int(n) => match row.cell(i) {
+            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), true),
+            _ => small(emit, int_text(i64::from(n))),
+        },
+        Value::Long(n) => match row.cell(i) {
+            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), true),
+            _ => small(emit, int_text(n)),
+        },
+        Value::Real(f) => small(emit, real(f).0),
+        Value::Decimal(d) => emit(d.text().as_bytes(), false),
+        Value::String(s) => emit(s.as_bytes(), false),
+        Value::DateTime(d) => match row.cell(i) {
+            Some(c) if canonical_datetime(c.text()) => emit(c.text().as_bytes(), true),
+            _ => small(emit, datetime_text(d)),
+        },
+        Value::TimeSpan(t) => small(emit, timespan_text(t)),
+        Value::Guid(g) => match row.cell(i) {
+            Some(c) if canonical_guid(c.text()) => emit(c.text().as_bytes(), true),
+            _ => small(emit, guid_text(g)),
+        },
         Value::Dynamic(d) => match d.kind() {
             CellKind::String => {
                 let text = d.cell().text();
-                // Only an array or object (or text with whitespace around
-                // it) can change when minified: skip the JSON check
-                // otherwise.
                 // Text without whitespace outside strings is the same
                 // minified: no need to know whether it is JSON.
                 let plain = !text.starts_with(['{', '[', ' ', '\t', '\n', '\r'])
                     && !text.ends_with([' ', '\t', '\n', '\r']);
-                if plain || matches!(minify(text), Cow::Borrowed(_)) {
-                    Field::Text(Cow::Borrowed(text))
+                if plain {
+                    emit(text.as_bytes(), false);
                 } else {
-                    match d.embedded_json() {
-                        Some(j) => Field::Text(minify(j)),
-                        None => Field::Text(Cow::Borrowed(text)),
+                    match minify(text) {
+                        Cow::Borrowed(t) => emit(t.as_bytes(), false),
+                        Cow::Owned(m) => match d.embedded_json() {
+                            Some(_) => emit(m.as_bytes(), false),
+                            None => emit(text.as_bytes(), false),
+                        },
                     }
                 }
             }
-            CellKind::Null => Field::Empty,
-            _ => Field::Text(minify(d.raw())),
+            CellKind::Null => emit(b"", true),
+            _ => emit(minify(d.raw()).as_bytes(), false),
         },
-        Value::Other(c) => sent_field(c),
-    })
+        Value::Other(c) => emit(sent_field(c).bytes(), false),
+    }
+    Ok(())
 }
 
 /// Text for a terminal: control characters (ANSI escapes among them) shown
@@ -784,6 +885,44 @@ mod tests {
         let text = " [ 1 , \"a b\\\" c\" , { \"é\" : \"\\\\\" } ] ";
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(minify(text), serde_json::to_string(&v).unwrap());
+    }
+
+    /// The quick forms are what converting the cell gives.
+    #[test]
+    fn quick_forms_match_conversion() {
+        use kusto_frames::{Decoder, Event};
+        let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[
+{"ColumnName":"l","ColumnType":"long"},{"ColumnName":"i","ColumnType":"int"},{"ColumnName":"b","ColumnType":"bool"},
+{"ColumnName":"g","ColumnType":"guid"},{"ColumnName":"s","ColumnType":"string"}],"Rows":[
+[0,0,true,"00000000-0000-0000-0000-00000000000a","a\"b"],
+[-999999999999999999,-999999999,false,"0123abcd-0000-0000-0000-00000000000F","x"],
+[123456789012345678,123456789,null,"not-a-guid-at-all-not-a-guid-at-all",""],
+[-0,2147483647,false,"0123abcd-0000-0000-0000-0000000000ff",null],
+[1e3,1.0,false,"0123abcd-0000-0000-0000-0000000000ff",5]]},
+{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+        let mut dec = Decoder::new();
+        let mut feed = dec.feed(body);
+        let mut n = 0;
+        while let Some(ev) = feed.next_event().unwrap() {
+            let Event::Row(row) = ev else { continue };
+            for i in 0..row.len() {
+                let Some(q) = quick(&row, i) else { continue };
+                n += 1;
+                let v = row.value(i).unwrap();
+                let c = row.cell(i).unwrap();
+                match q {
+                    Quick::Null => assert_eq!(v, Ok(Value::Null)),
+                    Quick::String(_) => assert_eq!(v, Ok(Value::String(c.text()))),
+                    Quick::Plain(_) => {
+                        let mut a = Vec::new();
+                        push_value_json(&mut a, &v.unwrap());
+                        assert_eq!(a, c.raw().as_bytes(), "{c:?}");
+                    }
+                }
+            }
+        }
+        assert!(n > 15);
     }
 
     #[test]
