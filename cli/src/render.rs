@@ -438,12 +438,20 @@ enum Quick<'a> {
 
 #[inline]
 fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
-    let c = row.cell(i)?;
-    if c.kind() == CellKind::Null {
-        return Some(Quick::Null);
-    }
     let ty = row.columns().get(i)?.scalar_type();
+    if !matches!(
+        ty,
+        ScalarType::String
+            | ScalarType::Long
+            | ScalarType::Int
+            | ScalarType::Bool
+            | ScalarType::Guid
+    ) {
+        return None;
+    }
+    let c = row.cell(i)?;
     match (ty, c.kind()) {
+        (_, CellKind::Null) => Some(Quick::Null),
         (ScalarType::String, CellKind::String) => Some(Quick::String(c)),
         // At most 18 (int: 9) digits: in range without parsing.
         (ScalarType::Long, CellKind::Number) if c.raw().len() <= 18 && canonical_int(c) => {
