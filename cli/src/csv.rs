@@ -18,7 +18,7 @@ use kusto_frames::{CellError, Column, Row};
 use crate::input::Input;
 use crate::out::Out;
 use crate::pick::{self, RowFormat, Which};
-use crate::render::csv_cell;
+use crate::render::{csv_cell, CsvText};
 
 /// How records are written.
 #[derive(Debug, Clone, Copy)]
@@ -147,15 +147,19 @@ impl RowFormat for Csv {
         let (plain_safe, delimiter) = (self.plain_safe, self.delimiter);
         let mut first = true;
         // Called once per cell, in order.
-        let mut emit = |f: &[u8], plain: bool| {
+        let only_delimiter = self.four.is_some();
+        let mut emit = |f: &[u8], class: CsvText| {
             if !first {
                 t.push(delimiter);
             }
             first = false;
-            if plain && plain_safe {
-                push_bytes(t, f);
-            } else {
-                self.field(t, f);
+            match class {
+                CsvText::Plain if plain_safe => push_bytes(t, f),
+                // Only the delimiter can make it quoted.
+                CsvText::NoQuote if only_delimiter && memchr::memchr(delimiter, f).is_none() => {
+                    push_bytes(t, f);
+                }
+                _ => self.field(t, f),
             }
         };
         for j in 0..n {
