@@ -368,7 +368,7 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
 /// (minified), null as null. A cell past the last column, of an unknown
 /// type, or that does not fit its type is the JSON value as sent.
 /// `Err` with the cell's error when it does not fit.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Result<(), CellError> {
     match quick(row, i) {
         Some(Quick::Null) => {
@@ -436,7 +436,7 @@ enum Quick<'a> {
     String(Cell<'a>),
 }
 
-#[inline]
+#[inline(always)]
 fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
     let ty = row.columns().get(i)?.scalar_type();
     if !matches!(
@@ -470,7 +470,7 @@ fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
 
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex: a valid guid
 /// in its canonical form.
-#[inline]
+#[inline(always)]
 fn guid_form(t: &str) -> bool {
     /// Lowercase hex digits.
     static HEX: [bool; 256] = {
@@ -500,7 +500,7 @@ fn guid_form(t: &str) -> bool {
 
 /// A number cell whose text is its canonical integer form: digits, maybe a
 /// leading `-` (JSON has no leading zeros), not `-0`.
-#[inline]
+#[inline(always)]
 fn canonical_int(c: Cell<'_>) -> bool {
     let raw = c.raw().as_bytes();
     c.kind() == CellKind::Number
@@ -509,13 +509,13 @@ fn canonical_int(c: Cell<'_>) -> bool {
 }
 
 /// A string cell without escapes (its JSON text is its text in quotes).
-#[inline]
+#[inline(always)]
 fn plain_string(c: Cell<'_>) -> bool {
     c.kind() == CellKind::String && c.raw().len() == c.text().len() + 2
 }
 
 /// The text of a datetime that parsed is already `YYYY-MM-DDTHH:MM:SS.fffffffZ`.
-#[inline]
+#[inline(always)]
 fn canonical_datetime(t: &str) -> bool {
     const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
     let t = t.as_bytes();
@@ -530,7 +530,7 @@ fn canonical_datetime(t: &str) -> bool {
 }
 
 /// The text of a guid that parsed is already lowercase.
-#[inline]
+#[inline(always)]
 fn canonical_guid(t: &str) -> bool {
     t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase())
 }
@@ -614,7 +614,7 @@ pub(crate) enum CsvText {
 /// (a string holding JSON, as V1 sends dynamic values, as that JSON,
 /// minified). A cell that does not fit its type is handed over as sent,
 /// and its error returned.
-#[inline]
+#[inline(always)]
 pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
     row: &Row<'_>,
     i: usize,
