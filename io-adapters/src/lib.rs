@@ -45,6 +45,12 @@
 
 #[cfg(any(feature = "tokio", feature = "futures-io"))]
 mod async_impl;
+#[cfg(any(feature = "tokio", feature = "futures-io", feature = "stream"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "tokio", feature = "futures-io", feature = "stream")))
+)]
+pub mod async_primary;
 mod bufread;
 pub mod collect;
 pub mod de;
@@ -54,6 +60,9 @@ mod error;
 pub mod futures;
 pub mod primary;
 mod pump;
+#[cfg(feature = "stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
+pub mod stream;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
