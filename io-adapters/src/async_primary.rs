@@ -129,6 +129,12 @@ impl<S: PollEvents> AsyncPrimaryReader<S> {
         self.state.errors()
     }
 
+    /// The `QueryProperties` and `QueryCompletionInformation` rows read so
+    /// far (all of them once the rows ended).
+    pub fn secondary(&self) -> &crate::secondary::Secondary {
+        self.state.secondary()
+    }
+
     /// The event source.
     pub fn get_ref(&self) -> &S {
         &self.source

@@ -60,6 +60,7 @@ mod error;
 pub mod futures;
 pub mod primary;
 mod pump;
+pub mod secondary;
 #[cfg(feature = "stream")]
 #[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
 pub mod stream;

@@ -10,6 +10,7 @@ use kusto_frames::{Event, Row, RowError, TableKind};
 use serde::de::DeserializeOwned;
 
 use crate::de::{self, DeError};
+use crate::secondary::Secondary;
 use crate::{EventReader, ReadError};
 
 /// The most primary tables sent as `TableHeader` + `TableFragment`s that a
@@ -24,8 +25,7 @@ pub const DEFAULT_MAX_PRIMARY_TABLES: usize = 4096;
 /// - V2 `TableFragment`: its table's `TableHeader` had kind `PrimaryResult`
 ///   (looked up in constant time; at most
 ///   [`DEFAULT_MAX_PRIMARY_TABLES`] such tables, or the limit set with
-///   [`PrimaryFilter::with_max_tables`]: one more is a [`TooManyTables`]
-///   error).
+///   [`PrimaryFilter::with_max_tables`]: one more is a [`LimitError`]).
 /// - V1: the first table (index 0). A V1 body names its tables' kinds only
 ///   in its last table (the TableOfContents), too late for streaming; the
 ///   first table is the query's first result. Use
@@ -43,21 +43,24 @@ impl Default for PrimaryFilter {
     }
 }
 
-/// More primary tables sent as `TableHeader` + `TableFragment`s than the
-/// [`PrimaryFilter`]'s limit.
+/// A reader's limit was reached: more primary tables sent as `TableHeader`
+/// + `TableFragment`s than the [`PrimaryFilter`]'s limit, or more rows of
+/// secondary tables than [`crate::secondary::Secondary`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooManyTables {
+pub struct LimitError {
+    /// What was counted (`"primary tables"`, `"secondary table rows"`).
+    pub what: &'static str,
     /// The limit.
     pub limit: usize,
 }
 
-impl core::fmt::Display for TooManyTables {
+impl core::fmt::Display for LimitError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "more than {} primary result tables", self.limit)
+        write!(f, "more than {} {}", self.limit, self.what)
     }
 }
 
-impl core::error::Error for TooManyTables {}
+impl core::error::Error for LimitError {}
 
 impl PrimaryFilter {
     /// A filter that has seen no event.
@@ -78,14 +81,15 @@ impl PrimaryFilter {
     /// Updates the filter with `ev`; `Ok(true)` when `ev` is a row or a row
     /// error of a primary table. An error when `ev` is the `TableHeader` of
     /// one primary table too many (the filter is unchanged by it).
-    pub fn observe(&mut self, ev: &Event<'_>) -> Result<bool, TooManyTables> {
+    pub fn observe(&mut self, ev: &Event<'_>) -> Result<bool, LimitError> {
         match ev {
             Event::DataTable(t) => self.current = t.kind == Some(TableKind::PrimaryResult),
             Event::TableHeader(t) => {
                 if let (Some(id), Some(TableKind::PrimaryResult)) = (t.table_id, t.kind) {
                     if self.progressive.len() >= self.max_tables && !self.progressive.contains(&id)
                     {
-                        return Err(TooManyTables {
+                        return Err(LimitError {
+                            what: "primary tables",
                             limit: self.max_tables,
                         });
                     }
@@ -126,13 +130,15 @@ pub enum RowsError<E = ReadError> {
         /// What did not fit.
         error: DeError,
     },
-    /// More primary tables than the [`PrimaryFilter`]'s limit; the rows end
-    /// here.
-    TooManyTables {
+    /// A limit of the reader was reached (see [`LimitError`]); the rows
+    /// end here.
+    Limit {
+        /// What was counted.
+        what: &'static str,
         /// The limit.
         limit: usize,
-        /// The byte offset where reading stopped (past the `TableHeader`
-        /// frame of the table too many).
+        /// The byte offset where reading stopped (just past the event that
+        /// went over the limit).
         offset: u64,
     },
 }
@@ -145,9 +151,11 @@ impl<E: core::fmt::Display> core::fmt::Display for RowsError<E> {
             RowsError::Deserialize { row, offset, error } => {
                 write!(f, "row {row} at byte {offset}: {error}")
             }
-            RowsError::TooManyTables { limit, offset } => {
-                write!(f, "more than {limit} primary result tables, at byte {offset}")
-            }
+            RowsError::Limit {
+                what,
+                limit,
+                offset,
+            } => write!(f, "more than {limit} {what}, at byte {offset}"),
         }
     }
 }
@@ -157,7 +165,7 @@ impl<E: core::error::Error + 'static> core::error::Error for RowsError<E> {
         match self {
             RowsError::Read(e) => Some(e),
             RowsError::Deserialize { error, .. } => Some(error),
-            RowsError::Reported(_) | RowsError::TooManyTables { .. } => None,
+            RowsError::Reported(_) | RowsError::Limit { .. } => None,
         }
     }
 }
@@ -226,6 +234,7 @@ impl<T, E> PartialRows<T, E> {
 #[derive(Debug, Default)]
 pub(crate) struct PrimaryState {
     filter: PrimaryFilter,
+    secondary: Secondary,
     tracker: ErrorTracker,
     /// Errors already handed out by `next_row`.
     reported: usize,
@@ -239,6 +248,17 @@ impl PrimaryState {
             filter,
             ..PrimaryState::default()
         }
+    }
+
+    pub(crate) fn secondary(&self) -> &Secondary {
+        &self.secondary
+    }
+
+    /// The filter and the secondary tables see the event.
+    fn observe(&mut self, ev: &Event<'_>) -> Result<bool, LimitError> {
+        crate::collect::observe_errors(&mut self.tracker, ev);
+        self.secondary.push(ev)?;
+        self.filter.observe(ev)
     }
 
     pub(crate) fn errors(&self) -> &[ResponseError] {
@@ -276,12 +296,15 @@ impl PrimaryState {
         ev: Event<'_>,
         out: &mut Option<Result<T, RowsError<E>>>,
     ) -> ControlFlow<()> {
-        crate::collect::observe_errors(&mut self.tracker, &ev);
-        let primary = match self.filter.observe(&ev) {
+        let primary = match self.observe(&ev) {
             Ok(p) => p,
-            Err(TooManyTables { limit }) => {
+            Err(LimitError { what, limit }) => {
                 // The offset is filled in by `after`.
-                *out = Some(Err(RowsError::TooManyTables { limit, offset: 0 }));
+                *out = Some(Err(RowsError::Limit {
+                    what,
+                    limit,
+                    offset: 0,
+                }));
                 return ControlFlow::Break(());
             }
         };
@@ -314,10 +337,14 @@ impl PrimaryState {
                 Some(Err(RowsError::Read(e)))
             }
             Ok(ControlFlow::Break(())) => match out {
-                Some(Err(RowsError::TooManyTables { limit, .. })) => {
+                Some(Err(RowsError::Limit { what, limit, .. })) => {
                     self.end();
                     // The errors reported so far are handed out next.
-                    Some(Err(RowsError::TooManyTables { limit, offset }))
+                    Some(Err(RowsError::Limit {
+                        what,
+                        limit,
+                        offset,
+                    }))
                 }
                 Some(item) => Some(item),
                 None => self.next_reported(),
@@ -335,13 +362,12 @@ impl PrimaryState {
         &mut self,
         ev: Event<'_>,
         f: &mut F,
-        limit: &mut Option<TooManyTables>,
+        limit: &mut Option<LimitError>,
     ) -> ControlFlow<()>
     where
         F: FnMut(Result<Row<'_>, RowError<'_>>) -> ControlFlow<()>,
     {
-        crate::collect::observe_errors(&mut self.tracker, &ev);
-        match self.filter.observe(&ev) {
+        match self.observe(&ev) {
             Ok(true) => {}
             Ok(false) => return ControlFlow::Continue(()),
             Err(e) => {
@@ -360,12 +386,16 @@ impl PrimaryState {
     pub(crate) fn after_borrowed<E>(
         &mut self,
         r: Result<ControlFlow<()>, E>,
-        limit: Option<TooManyTables>,
+        limit: Option<LimitError>,
         offset: u64,
     ) -> Result<ControlFlow<()>, RowsError<E>> {
-        if let Some(TooManyTables { limit }) = limit {
+        if let Some(LimitError { what, limit }) = limit {
             self.end();
-            return Err(RowsError::TooManyTables { limit, offset });
+            return Err(RowsError::Limit {
+                what,
+                limit,
+                offset,
+            });
         }
         let r = r.map_err(RowsError::Read)?;
         if r.is_continue() {
@@ -422,6 +452,12 @@ impl<R: BufRead> PrimaryReader<R> {
         self.state.errors()
     }
 
+    /// The `QueryProperties` and `QueryCompletionInformation` rows read so
+    /// far (all of them once the rows ended).
+    pub fn secondary(&self) -> &Secondary {
+        self.state.secondary()
+    }
+
     /// The event reader.
     pub fn into_inner(self) -> EventReader<R> {
         self.reader
@@ -430,7 +466,7 @@ impl<R: BufRead> PrimaryReader<R> {
     /// Hands each primary row, or object in place of a primary row (a
     /// partial failure, `Err`), to `f`, borrowed. Returns like
     /// [`EventReader::for_each`] (a read error as [`RowsError::Read`], and
-    /// [`RowsError::TooManyTables`] past the filter's limit). Errors
+    /// [`RowsError::Limit`] past a limit). Errors
     /// reported elsewhere are in [`PrimaryReader::errors`].
     pub fn for_each_row<F>(&mut self, mut f: F) -> Result<ControlFlow<()>, RowsError>
     where

@@ -276,13 +276,13 @@ mod readers {
         assert_eq!(items.len(), 4, "{items:?}");
         let fourth = body.windows(13).position(|w| w == br#""TableId":4,""#).unwrap() as u64;
         match items[3] {
-            Err(RowsError::TooManyTables { limit: 3, offset }) => assert!(offset > fourth, "{offset}"),
+            Err(RowsError::Limit { what: "primary tables", limit: 3, offset }) => assert!(offset > fourth, "{offset}"),
             ref other => panic!("{other:?}"),
         }
         let mut p = AsyncPrimaryReader::with_filter(EventStream::new(chunks(&body, 7)), PrimaryFilter::with_max_tables(3));
         let items: Vec<Result<(i64,), _>> = block_on(p.rows().collect());
         assert_eq!(items.iter().filter(|r| r.is_ok()).count(), 3);
-        assert!(matches!(items.last(), Some(Err(RowsError::TooManyTables { limit: 3, .. }))));
+        assert!(matches!(items.last(), Some(Err(RowsError::Limit { limit: 3, .. }))));
         // Within the limit, every table's rows.
         let rows: Vec<(i64,)> = PrimaryReader::new(EventReader::from_read(&body[..])).read_all().unwrap();
         assert_eq!(rows, [(1,), (2,), (3,), (4,), (5,)]);
