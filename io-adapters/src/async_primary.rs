@@ -13,7 +13,7 @@
 //! use serde::Deserialize;
 //! use kusto_frames_io::async_primary::AsyncPrimaryReader;
 //!
-//! #[derive(Deserialize)]
+//! #[derive(Debug, Deserialize)]
 //! struct R { x: i64 }
 //! let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
 //! {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T",
@@ -89,6 +89,36 @@ pub trait PollEvents {
 ///
 /// Errors of the byte source ([`RowsError::Read`]) are the source's own
 /// (e.g. [`crate::stream::StreamError`]: transport or decode).
+///
+/// Over a tokio reader (feature `tokio`; a futures-io one is the same with
+/// [`crate::futures::EventStream`]):
+///
+/// ```
+/// # #[cfg(feature = "tokio")] {
+/// use core::ops::ControlFlow;
+/// use kusto_frames_io::async_primary::AsyncPrimaryReader;
+/// use kusto_frames_io::tokio::EventStream;
+///
+/// let body: &[u8] = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T",
+///  "Columns":[{"ColumnName":"name","ColumnType":"string"}],"Rows":[["a"],["b"]]},
+/// {"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+/// # let block_on = |f| tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f);
+/// let mut reader = AsyncPrimaryReader::new(EventStream::from_read_with_capacity(16, body));
+/// let mut names = String::new();
+/// // Rows borrowed from the decoder: no allocation per row.
+/// let flow = block_on(reader.for_each_row(|row| {
+///     if let Ok(row) = row {
+///         names.push_str(row.cell(0).unwrap().text());
+///     }
+///     ControlFlow::Continue(())
+/// }))?;
+/// assert!(flow.is_continue());
+/// assert_eq!(names, "ab");
+/// assert!(reader.errors().is_empty());
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct AsyncPrimaryReader<S> {
     source: S,

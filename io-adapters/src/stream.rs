@@ -117,6 +117,32 @@ impl<E> From<kusto_frames::Error> for StreamError<E> {
 /// clean end of the body, or right after yielding a decode error. An error
 /// of the byte stream is yielded without ending (polling again polls the
 /// byte stream again; most streams end after an error).
+///
+/// ```
+/// use core::ops::ControlFlow;
+/// use kusto_frames::Event;
+/// use kusto_frames_io::stream::EventStream;
+///
+/// let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T",
+///  "Columns":[{"ColumnName":"x","ColumnType":"long"}],"Rows":[[1],[2]]},
+/// {"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+/// // `Vec<u8>` chunks: `AsRef<[u8]>`.
+/// let chunks = futures_util::stream::iter(body.chunks(4).map(|c| Ok::<_, std::io::Error>(c.to_vec())));
+/// let mut events = EventStream::from_as_ref(chunks);
+/// let mut sum = 0;
+/// # let block_on = |f| tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f);
+/// block_on(events.for_each_event(|ev| {
+///     if let Event::Row(row) = ev {
+///         if let Some(Ok(kusto_frames::value::Value::Long(x))) = row.value(0) {
+///             sum += x;
+///         }
+///     }
+///     ControlFlow::Continue(())
+/// }))?;
+/// assert_eq!(sum, 3);
+/// # Ok::<(), kusto_frames_io::stream::StreamError<std::io::Error>>(())
+/// ```
 pub struct EventStream<S: Stream> {
     inner: Pin<Box<S>>,
     /// The chunk being decoded; its consumed part is advanced past.
