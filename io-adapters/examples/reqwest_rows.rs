@@ -48,7 +48,10 @@ pub enum FetchError {
 pub async fn fetch_rows(client: &reqwest::Client, url: &str) -> Result<Vec<MyRow>, FetchError> {
     let response = client.get(url).send().await.map_err(FetchError::Request)?;
     let mut reader = AsyncPrimaryReader::from_stream(response.bytes_stream());
-    reader.read_all::<MyRow>().await.map_err(FetchError::Response)
+    reader
+        .read_all::<MyRow>()
+        .await
+        .map_err(FetchError::Response)
 }
 
 /// The rows as they arrive; errors (reported, decode, transport) inline.
@@ -172,7 +175,7 @@ pub fn client() -> reqwest::Client {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn core::error::Error>> {
     let client = client();
 
     let (addr, server) = serve_once(BODY.as_bytes().to_vec(), 64, Ending::Complete).await?;

@@ -197,7 +197,9 @@ impl<S: PollEvents> AsyncPrimaryReader<S> {
     /// The next primary row as a `T`, or the next error the response
     /// reported (in order of arrival); `None` after the last.
     /// Cancellation-safe.
-    pub async fn next_row<T: DeserializeOwned>(&mut self) -> Option<Result<T, RowsError<S::Error>>> {
+    pub async fn next_row<T: DeserializeOwned>(
+        &mut self,
+    ) -> Option<Result<T, RowsError<S::Error>>> {
         poll_fn(|cx| self.poll_next_row(cx)).await
     }
 
@@ -248,9 +250,8 @@ impl<S: PollEvents> AsyncPrimaryReader<S> {
     {
         poll_fn(|cx| {
             let (state, mut limit) = (&mut self.state, None);
-            let r = ready!(self
-                .source
-                .poll_for_each(cx, &mut |ev| state.on_event_borrowed(ev, &mut f, &mut limit)));
+            let r = ready!(self.source.poll_for_each(cx, &mut |ev| state
+                .on_event_borrowed(ev, &mut f, &mut limit)));
             let offset = self.source.decoder().offset();
             Poll::Ready(self.state.after_borrowed(r, limit, offset))
         })

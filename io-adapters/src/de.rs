@@ -324,7 +324,11 @@ impl<'de> CellDeserializer<'de> {
                             0,
                         ];
                         // PrimitiveDateTime reads the first six.
-                        let n = if is::<V::Value, time::OffsetDateTime>() { 9 } else { 6 };
+                        let n = if is::<V::Value, time::OffsetDateTime>() {
+                            9
+                        } else {
+                            6
+                        };
                         visitor.visit_seq(Ints::new(&parts[..n]))
                     })),
                 _ => Err(visitor),
@@ -347,7 +351,8 @@ impl<'de> CellDeserializer<'de> {
                 Ok(Value::TimeSpan(t)) => {
                     let d = jiff::SignedDuration::from(t);
                     let sign = if d.is_negative() { "-" } else { "" };
-                    let (secs, nanos) = (d.as_secs().unsigned_abs(), d.subsec_nanos().unsigned_abs());
+                    let (secs, nanos) =
+                        (d.as_secs().unsigned_abs(), d.subsec_nanos().unsigned_abs());
                     Ok(visitor.visit_string(format!("{sign}PT{secs}.{nanos:09}S")))
                 }
                 _ => Err(visitor),
@@ -560,7 +565,10 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
             }),
             // (seconds, nanoseconds), nanoseconds from 0: chrono's TimeDelta.
             Value::TimeSpan(t) if len == 2 => {
-                let (secs, nanos) = (t.ticks().div_euclid(10_000_000), t.ticks().rem_euclid(10_000_000) * 100);
+                let (secs, nanos) = (
+                    t.ticks().div_euclid(10_000_000),
+                    t.ticks().rem_euclid(10_000_000) * 100,
+                );
                 visitor.visit_seq(Ints::new(&[secs, nanos]))
             }
             _ => self.deserialize_any(visitor),

@@ -44,7 +44,7 @@ impl Default for PrimaryFilter {
 }
 
 /// A reader's limit was reached: more primary tables sent as `TableHeader`
-/// + `TableFragment`s than the [`PrimaryFilter`]'s limit, or more rows of
+/// and `TableFragment`s than the [`PrimaryFilter`]'s limit, or more rows of
 /// secondary tables than [`crate::secondary::Secondary`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitError {

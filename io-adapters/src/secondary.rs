@@ -4,7 +4,7 @@
 //!
 //! [`Secondary`] keeps the rows of those two tables as they stream by
 //! (feed it every event, or build it from a collected
-//! [`Dataset`](crate::collect::Dataset)); the primary readers keep one too
+//! [`Dataset`]); the primary readers keep one too
 //! ([`crate::primary::PrimaryReader::secondary`]). The values are kept as
 //! sent (JSON text for `dynamic` values and payloads), with typed access to
 //! the common fields.

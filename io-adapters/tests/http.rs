@@ -83,7 +83,9 @@ mod http {
                 name: "first".into(),
             },
             MyRow {
-                when: chrono::Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap()
+                when: chrono::Utc
+                    .with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+                    .unwrap()
                     + chrono::TimeDelta::nanoseconds(999_999_900),
                 id: "7c9e6679-7425-40de-944b-e07fc1f90ae7".parse().unwrap(),
                 amount: "-0.0000001".parse().unwrap(),
@@ -93,11 +95,13 @@ mod http {
     }
 
     /// The errors of `BODY`, in order: the row error, then `HasErrors`.
-    fn check_errors<E: std::fmt::Debug>(errors: &[RowsError<E>]) {
+    fn check_errors<E: core::fmt::Debug>(errors: &[RowsError<E>]) {
         assert_eq!(errors.len(), 2, "{errors:?}");
         match &errors[0] {
             RowsError::Reported(e) => match &**e {
-                ResponseError::Row { table_id, errors, .. } => {
+                ResponseError::Row {
+                    table_id, errors, ..
+                } => {
                     assert_eq!(*table_id, Some(1));
                     assert_eq!(errors[0].code.as_deref(), Some("LimitsExceeded"));
                 }
@@ -105,7 +109,9 @@ mod http {
             },
             other => panic!("{other:?}"),
         }
-        assert!(matches!(&errors[1], RowsError::Reported(e) if matches!(**e, ResponseError::DataSet { .. })));
+        assert!(
+            matches!(&errors[1], RowsError::Reported(e) if matches!(**e, ResponseError::DataSet { .. }))
+        );
     }
 
     #[test]
@@ -156,12 +162,12 @@ mod http {
             let (addr, server) = serve_once(BODY.as_bytes().to_vec(), 1, Ending::Complete)
                 .await
                 .unwrap();
-            let response = client
-                .get(format!("http://{addr}/"))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.headers().get("content-encoding"), None, "reqwest decompressed it");
+            let response = client.get(format!("http://{addr}/")).send().await.unwrap();
+            assert_eq!(
+                response.headers().get("content-encoding"),
+                None,
+                "reqwest decompressed it"
+            );
             let sizes = Arc::new(Mutex::new(Vec::new()));
             let seen = Arc::clone(&sizes);
             let inspected = futures_util::StreamExt::inspect(response.bytes_stream(), move |c| {
@@ -314,16 +320,29 @@ mod http {
             .unwrap();
         let user: Vec<&str> = user.lines().skip(1).collect();
         let shown: Vec<&str> = code.lines().collect();
-        assert_eq!(shown, user, "README code differs from the example's user code");
+        assert_eq!(
+            shown, user,
+            "README code differs from the example's user code"
+        );
         // Each crate the user code names has a dependency line, and our
         // features are the example's required ones.
-        for krate in ["kusto-frames-io", "reqwest", "serde", "chrono", "uuid", "rust_decimal"] {
+        for krate in [
+            "kusto-frames-io",
+            "reqwest",
+            "serde",
+            "chrono",
+            "uuid",
+            "rust_decimal",
+        ] {
             assert!(
                 deps.lines().any(|l| l.starts_with(&format!("{krate} "))),
                 "no README dependency line for {krate}"
             );
         }
-        let io_line = deps.lines().find(|l| l.starts_with("kusto-frames-io ")).unwrap();
+        let io_line = deps
+            .lines()
+            .find(|l| l.starts_with("kusto-frames-io "))
+            .unwrap();
         let required = manifest
             .split("name = \"reqwest_rows\"")
             .nth(1)
@@ -331,17 +350,16 @@ mod http {
             .unwrap();
         for f in ["stream", "chrono", "uuid", "rust_decimal"] {
             let q = format!("\"{f}\"");
-            assert!(io_line.contains(&q), "README kusto-frames-io line lacks {f}");
+            assert!(
+                io_line.contains(&q),
+                "README kusto-frames-io line lacks {f}"
+            );
             assert!(required.contains(&q));
         }
         let reqwest_line = deps.lines().find(|l| l.starts_with("reqwest ")).unwrap();
         for f in ["\"gzip\"", "\"stream\""] {
             assert!(reqwest_line.contains(f), "README reqwest line lacks {f}");
         }
-        assert!(
-            user.len() <= 40,
-            "the user code is {} lines",
-            user.len()
-        );
+        assert!(user.len() <= 40, "the user code is {} lines", user.len());
     }
 }

@@ -116,7 +116,9 @@ mod interop {
 
     fn async_rows(body: &[u8], chunk: usize) -> Vec<All> {
         let chunks = futures_util::stream::iter(body.chunks(chunk).map(Ok::<_, std::io::Error>));
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
             AsyncPrimaryReader::from_stream(chunks)
                 .read_all::<All>()

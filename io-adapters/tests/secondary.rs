@@ -22,7 +22,9 @@ fn streamed(body: &[u8]) -> Secondary {
 fn streamed_and_collected_secondary_tables_agree() {
     let (mut compared, mut with_tables) = (0, 0);
     for (name, body) in all_inputs() {
-        let Ok(ds) = collect_slice(&body) else { continue };
+        let Ok(ds) = collect_slice(&body) else {
+            continue;
+        };
         if ds.format != Some(Format::V2) {
             continue;
         }
@@ -69,7 +71,10 @@ fn real_service_output_is_typed() {
     let body = std::fs::read(&path).unwrap();
     let s = streamed(&body);
     let usage = s.resource_usage().expect("QueryResourceConsumption");
-    assert!(usage.starts_with("{\"ExecutionTime\":0.0156154,\"resource_usage\""), "{usage}");
+    assert!(
+        usage.starts_with("{\"ExecutionTime\":0.0156154,\"resource_usage\""),
+        "{usage}"
+    );
 }
 
 #[test]
@@ -88,7 +93,11 @@ fn more_secondary_rows_than_the_limit_is_an_error() {
     );
     let mut p = PrimaryReader::new(EventReader::from_read(body.as_bytes()));
     match p.next_row::<(i64,)>() {
-        Some(Err(RowsError::Limit { what, limit, offset })) => {
+        Some(Err(RowsError::Limit {
+            what,
+            limit,
+            offset,
+        })) => {
             assert_eq!((what, limit), ("secondary table rows", 10_000));
             // Stopped at the row past the limit.
             let at = body.find(r#"[1,"K10000""#).unwrap() as u64;
@@ -99,5 +108,11 @@ fn more_secondary_rows_than_the_limit_is_an_error() {
     assert_eq!(p.secondary().properties().len(), 10_000);
     let ds = collect_slice(body.as_bytes()).unwrap();
     assert!(Secondary::from_dataset(&ds).is_err());
-    assert_eq!(Secondary::from_dataset_with_max_rows(&ds, 20_001).unwrap().properties().len(), 20_001);
+    assert_eq!(
+        Secondary::from_dataset_with_max_rows(&ds, 20_001)
+            .unwrap()
+            .properties()
+            .len(),
+        20_001
+    );
 }

@@ -13,8 +13,10 @@ impl TryFrom<DateTime> for chrono::DateTime<Utc> {
 
     fn try_from(d: DateTime) -> Result<Self, ConversionError> {
         let (secs, nanos) = d.unix_secs_nanos();
-        chrono::DateTime::from_timestamp(secs, nanos)
-            .ok_or(ConversionError::new("chrono::DateTime<Utc>", "out of range"))
+        chrono::DateTime::from_timestamp(secs, nanos).ok_or(ConversionError::new(
+            "chrono::DateTime<Utc>",
+            "out of range",
+        ))
     }
 }
 
@@ -47,17 +49,27 @@ mod tests {
     #[test]
     fn extremes_and_precision() {
         let max = chrono::DateTime::<Utc>::try_from(DateTime::MAX).unwrap();
-        assert_eq!(max.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true), "9999-12-31T23:59:59.999999900Z");
+        assert_eq!(
+            max.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+            "9999-12-31T23:59:59.999999900Z"
+        );
         let min = NaiveDateTime::try_from(DateTime::MIN).unwrap();
         assert_eq!(min.to_string(), "0000-01-01 00:00:00");
         let d = DateTime::parse("2024-01-15T10:00:00.1234567Z").unwrap();
-        assert_eq!(NaiveDateTime::try_from(d).unwrap().to_string(), "2024-01-15 10:00:00.123456700");
+        assert_eq!(
+            NaiveDateTime::try_from(d).unwrap().to_string(),
+            "2024-01-15 10:00:00.123456700"
+        );
         for t in [i64::MIN, i64::MAX, 0] {
             assert!(chrono::DateTime::<Utc>::try_from(DateTime::from_ticks(t)).is_ok());
             let td = TimeDelta::try_from(TimeSpan::from_ticks(t)).unwrap();
-            let nanos = i128::from(td.num_seconds()) * 1_000_000_000 + i128::from(td.subsec_nanos());
+            let nanos =
+                i128::from(td.num_seconds()) * 1_000_000_000 + i128::from(td.subsec_nanos());
             assert_eq!(nanos, i128::from(t) * 100);
         }
-        assert_eq!(TimeDelta::try_from(TimeSpan::from_ticks(-15_000_000)), Ok(TimeDelta::milliseconds(-1500)));
+        assert_eq!(
+            TimeDelta::try_from(TimeSpan::from_ticks(-15_000_000)),
+            Ok(TimeDelta::milliseconds(-1500))
+        );
     }
 }

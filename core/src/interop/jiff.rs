@@ -33,9 +33,15 @@ mod tests {
     fn extremes_and_precision() {
         assert!(Timestamp::try_from(DateTime::MAX).is_err());
         let d = DateTime::parse("9999-12-30T22:00:00.9999999Z").unwrap();
-        assert_eq!(Timestamp::try_from(d).unwrap().as_nanosecond(), d.unix_nanos());
+        assert_eq!(
+            Timestamp::try_from(d).unwrap().as_nanosecond(),
+            d.unix_nanos()
+        );
         let d = DateTime::parse("0000-01-01T00:00:00Z").unwrap();
-        assert_eq!(Timestamp::try_from(d).unwrap().as_nanosecond(), d.unix_nanos());
+        assert_eq!(
+            Timestamp::try_from(d).unwrap().as_nanosecond(),
+            d.unix_nanos()
+        );
         for t in [i64::MIN, i64::MAX, -15_000_000, 1] {
             let d = SignedDuration::from(TimeSpan::from_ticks(t));
             assert_eq!(d.as_nanos(), i128::from(t) * 100);

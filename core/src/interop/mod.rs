@@ -148,9 +148,15 @@ mod tests {
     #[test]
     fn std_duration_is_exact_and_rejects_negative() {
         use core::time::Duration;
-        assert_eq!(Duration::try_from(TimeSpan::MAX).unwrap().as_nanos(), i64::MAX as u128 * 100);
+        assert_eq!(
+            Duration::try_from(TimeSpan::MAX).unwrap().as_nanos(),
+            i64::MAX as u128 * 100
+        );
         assert_eq!(Duration::try_from(TimeSpan::ZERO), Ok(Duration::ZERO));
-        assert_eq!(Duration::try_from(TimeSpan::from_ticks(1)), Ok(Duration::from_nanos(100)));
+        assert_eq!(
+            Duration::try_from(TimeSpan::from_ticks(1)),
+            Ok(Duration::from_nanos(100))
+        );
         let e = Duration::try_from(TimeSpan::MIN).unwrap_err();
         assert_eq!(e.target(), "core::time::Duration");
     }
@@ -160,8 +166,14 @@ mod tests {
         let d = DateTime::from_ticks(DateTime::UNIX_EPOCH.ticks() - 1);
         assert_eq!(d.unix_secs_nanos(), (-1, 999_999_900));
         assert_eq!(d.unix_nanos(), -100);
-        assert_eq!(TimeSpan::from_ticks(-15_000_000).secs_nanos_truncated(), (-1, -500_000_000));
-        assert_eq!(TimeSpan::from_ticks(-15_000_000).secs_nanos_floor(), (-2, 500_000_000));
+        assert_eq!(
+            TimeSpan::from_ticks(-15_000_000).secs_nanos_truncated(),
+            (-1, -500_000_000)
+        );
+        assert_eq!(
+            TimeSpan::from_ticks(-15_000_000).secs_nanos_floor(),
+            (-2, 500_000_000)
+        );
         // The extremes do not overflow.
         let _ = DateTime::from_ticks(i64::MIN).unix_secs_nanos();
         let _ = DateTime::from_ticks(i64::MAX).unix_secs_nanos();

@@ -48,12 +48,23 @@ mod tests {
         assert_eq!(conv("1.20").unwrap().to_string(), "1.20");
         assert_eq!(conv("-1.5E+3").unwrap().to_string(), "-1500");
         assert_eq!(conv("1e-5").unwrap().to_string(), "0.00001");
-        assert_eq!(conv("79228162514264337593543950335").unwrap(), rust_decimal::Decimal::MAX);
+        assert_eq!(
+            conv("79228162514264337593543950335").unwrap(),
+            rust_decimal::Decimal::MAX
+        );
         assert!(conv("79228162514264337593543950336").is_err());
         // 29 significant fraction digits do not fit; trailing zeros do.
         assert!(conv("0.12345678901234567890123456789").is_err());
-        assert_eq!(conv("1.000000000000000000000000000000000").unwrap().to_string(), "1.0000000000000000000000000000");
-        assert_eq!(conv("7922816251426433759354395033500e-2").unwrap(), rust_decimal::Decimal::MAX);
+        assert_eq!(
+            conv("1.000000000000000000000000000000000")
+                .unwrap()
+                .to_string(),
+            "1.0000000000000000000000000000"
+        );
+        assert_eq!(
+            conv("7922816251426433759354395033500e-2").unwrap(),
+            rust_decimal::Decimal::MAX
+        );
         assert!(conv("NaN").is_err());
         assert!(conv("-Infinity").is_err());
     }

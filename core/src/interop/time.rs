@@ -43,7 +43,10 @@ mod tests {
     #[test]
     fn extremes_and_precision() {
         let max = OffsetDateTime::try_from(DateTime::MAX).unwrap();
-        assert_eq!((max.year(), max.ordinal(), max.nanosecond()), (9999, 365, 999_999_900));
+        assert_eq!(
+            (max.year(), max.ordinal(), max.nanosecond()),
+            (9999, 365, 999_999_900)
+        );
         let min = PrimitiveDateTime::try_from(DateTime::MIN).unwrap();
         assert_eq!((min.year(), min.ordinal(), min.hour()), (0, 1, 0));
         assert!(OffsetDateTime::try_from(DateTime::from_ticks(i64::MAX)).is_err());
