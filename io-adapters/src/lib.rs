@@ -14,7 +14,15 @@
 //! - [`collect`]: the whole response as tables with columns and typed rows
 //!   ([`collect::Dataset`]).
 //! - [`primary`]: only the primary results, row by row, into user types.
-//! - [`de`]: rows into `#[derive(Deserialize)]` types.
+//! - [`stream::EventStream`] (feature `stream`): events from a `Stream` of
+//!   byte chunks, as HTTP clients hand out bodies (reqwest's
+//!   `bytes_stream()`).
+//! - [`async_primary`]: the async primary-rows reader and `collect`, over
+//!   any of the three streams.
+//! - [`secondary`]: the QueryProperties and QueryCompletionInformation
+//!   tables, typed.
+//! - [`de`]: rows into `#[derive(Deserialize)]` types (fields of chrono,
+//!   time, jiff, uuid and rust_decimal types too).
 //!
 //! The crate also builds the `kusto-frames` command-line tool (`json`,
 //! `events`, `csv` and `stats` subcommands).
@@ -39,6 +47,11 @@
 //! # Crate features
 //! - `tokio`: [`tokio::EventStream`] over `tokio::io::AsyncBufRead`.
 //! - `futures-io`: [`futures::EventStream`] over `futures_io::AsyncBufRead`.
+//! - `stream`: [`stream::EventStream`] over a `Stream` of byte chunks (only
+//!   `futures-core` and `bytes`).
+//! - `chrono`, `time`, `jiff`, `uuid`, `rust_decimal`: the core's
+//!   conversions into those crates' types (`kusto_frames::interop`) and
+//!   serde fields of those types ([`de`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
