@@ -155,6 +155,7 @@ impl<'r, 'de> RowDeserializer<'r, 'de> {
                 .get(i)
                 .map_or(ScalarType::Unknown, Column::scalar_type),
             cell: self.cells.get(i).copied(),
+            known: None,
         }
     }
 }
@@ -279,10 +280,16 @@ impl<'de> SeqAccess<'de> for RowSeq<'_, 'de> {
 struct CellDeserializer<'de> {
     ty: ScalarType,
     cell: Option<Cell<'de>>,
+    /// The converted value, once converted (`deserialize_option` converts
+    /// before it hands the cell on).
+    known: Option<Value<'de>>,
 }
 
 impl<'de> CellDeserializer<'de> {
     fn value(&self) -> Result<Value<'de>, DeError> {
+        if let Some(v) = self.known {
+            return Ok(v);
+        }
         match self.cell {
             None => Ok(Value::Null),
             Some(c) => convert(self.ty, c).map_err(DeError::value),
@@ -479,10 +486,14 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        if self.value()?.is_null() {
+        let v = self.value()?;
+        if v.is_null() {
             visitor.visit_none()
         } else {
-            visitor.visit_some(self)
+            visitor.visit_some(CellDeserializer {
+                known: Some(v),
+                ..self
+            })
         }
     }
 
