@@ -73,7 +73,9 @@ fn main() {
     let mb: f64 = args.first().map_or(50.0, |s| s.parse().expect("MB"));
     let rounds: usize = args.get(1).map_or(7, |s| s.parse().expect("rounds"));
     let (body, _) = Input::Mixed.generate((mb * 1e6) as usize);
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
 
     let names = ["typed", "sync", "async", "collect", "async-borrowed"];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
@@ -103,7 +105,9 @@ fn main() {
 
         let s = Instant::now();
         let chunks = futures_util::stream::iter(body.chunks(CHUNK).map(Ok::<_, std::io::Error>));
-        let ds = rt.block_on(collect(EventStream::new(chunks))).expect("collect");
+        let ds = rt
+            .block_on(collect(EventStream::new(chunks)))
+            .expect("collect");
         rows[3] = ds.primary().map(|t| t.rows.len() as u64).sum();
         drop(ds);
         t[3] = s.elapsed().as_secs_f64();
@@ -138,7 +142,10 @@ fn main() {
     }
     // The typed tier counts the rows of every table, the readers those of
     // the primary table.
-    assert!(rows[1..].iter().all(|&n| n == rows[1]), "row counts differ: {rows:?}");
+    assert!(
+        rows[1..].iter().all(|&n| n == rows[1]),
+        "row counts differ: {rows:?}"
+    );
     assert!(rows[0] >= rows[1] && rows[0] - rows[1] < 100, "{rows:?}");
     println!(
         "{:.1} MB mixed, {} primary rows ({} in all tables), 64 KiB chunks, {rounds} interleaved rounds",
