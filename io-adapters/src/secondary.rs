@@ -180,14 +180,16 @@ impl Secondary {
     /// TableOfContents at the end: use [`Secondary::from_dataset`]).
     pub fn push(&mut self, ev: &Event<'_>) -> Result<(), LimitError> {
         match ev {
-            Event::DataTable(t) | Event::TableHeader(t) => {
+            Event::DataTable(t) => {
                 self.current = match t.kind {
                     Some(TableKind::QueryProperties) => Current::Properties,
                     Some(TableKind::QueryCompletionInformation) => Current::Completion,
                     _ => Current::None,
                 };
             }
-            Event::TableFragment(_) | Event::V1Table(_) => self.current = Current::None,
+            Event::TableHeader(_) | Event::TableFragment(_) | Event::V1Table(_) => {
+                self.current = Current::None;
+            }
             Event::Row(row) if self.current != Current::None => {
                 self.room()?;
                 let get = |name: &str| {

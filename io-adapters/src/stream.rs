@@ -261,7 +261,9 @@ where
                 return Poll::Ready(Ok(false));
             }
             if let Some(Ok(b)) = &self.chunk {
-                if b.has_remaining() {
+                // A `Buf` whose `chunk` is empty is taken as used up, even
+                // if it claims bytes remain (which would otherwise loop).
+                if b.has_remaining() && !b.chunk().is_empty() {
                     return Poll::Ready(Ok(true));
                 }
             }
