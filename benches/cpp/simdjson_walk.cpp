@@ -186,12 +186,15 @@ const char *kf_sj_error_message(int code) noexcept {
 /// The padding simdjson requires after the input.
 size_t kf_sj_padding() noexcept { return SIMDJSON_PADDING; }
 
-/// The kernel of the On Demand code compiled here ("builtin").
-const char *kf_sj_builtin() noexcept { return builtin_implementation()->name().c_str(); }
-
-/// The simdjson version of the header.
 #define KF_STR(x) #x
 #define KF_XSTR(x) KF_STR(x)
+
+/// The kernel the On Demand code of this file was compiled for (the
+/// "builtin" implementation of this translation unit's flags; the library's
+/// own builtin_implementation() would name the library's).
+const char *kf_sj_builtin() noexcept { return KF_XSTR(SIMDJSON_BUILTIN_IMPLEMENTATION); }
+
+/// The simdjson version of the header.
 const char *kf_sj_version() noexcept { return KF_XSTR(SIMDJSON_VERSION); }
 
 }  // extern "C"
