@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <string_view>
 
@@ -42,17 +43,19 @@ inline void mix(kf_sj_count &c, uint64_t x) {
     c.sum = ((c.sum << 5) | (c.sum >> 59)) ^ x;
 }
 
-error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell);
+// `Parse`: numbers are parsed (get_number: validated and converted) rather
+// than their JSON token taken (which On Demand does not validate).
+template <bool Parse> error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell);
 
 // An object: every key unescaped, every value walked.
-error_code walk_object(ondemand::object o, kf_sj_count &c) {
+template <bool Parse> error_code walk_object(ondemand::object o, kf_sj_count &c) {
     for (auto field : o) {
         std::string_view key;
         if (auto e = field.unescaped_key().get(key)) return e;
         mix(c, key.size());
         ondemand::value v;
         if (auto e = field.value().get(v)) return e;
-        if (auto e = walk_value(v, c, false)) return e;
+        if (auto e = walk_value<Parse>(v, c, false)) return e;
     }
     return SUCCESS;
 }
@@ -61,7 +64,7 @@ error_code walk_object(ondemand::object o, kf_sj_count &c) {
 // token taken, a literal checked), an array or object walked to its end.
 // `cell`: the value is a cell of a row (its nulls are counted, as the
 // events tier counts null cells).
-error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell) {
+template <bool Parse> error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell) {
     ondemand::json_type t;
     if (auto e = v.type().get(t)) return e;
     switch (t) {
@@ -71,14 +74,14 @@ error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell) {
         for (auto item : a) {
             ondemand::value x;
             if (auto e = item.get(x)) return e;
-            if (auto e = walk_value(x, c, false)) return e;
+            if (auto e = walk_value<Parse>(x, c, false)) return e;
         }
         return SUCCESS;
     }
     case ondemand::json_type::object: {
         ondemand::object o;
         if (auto e = v.get_object().get(o)) return e;
-        return walk_object(o, c);
+        return walk_object<Parse>(o, c);
     }
     case ondemand::json_type::string: {
         std::string_view s;
@@ -87,7 +90,27 @@ error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell) {
         break;
     }
     case ondemand::json_type::number:
-        mix(c, v.raw_json_token().size());
+        if (Parse) {
+            ondemand::number n;
+            if (auto e = v.get_number().get(n)) return e;
+            uint64_t x;
+            switch (n.get_number_type()) {
+            case ondemand::number_type::floating_point_number: {
+                double d = n.get_double();
+                std::memcpy(&x, &d, sizeof x);
+                break;
+            }
+            case ondemand::number_type::signed_integer:
+                x = uint64_t(n.get_int64());
+                break;
+            default:
+                x = n.get_uint64();
+                break;
+            }
+            mix(c, x);
+        } else {
+            mix(c, v.raw_json_token().size());
+        }
         break;
     case ondemand::json_type::boolean: {
         bool b;
@@ -108,7 +131,7 @@ error_code walk_value(ondemand::value v, kf_sj_count &c, bool cell) {
 }
 
 // A frame's `Rows`: an array of rows, each an array of cells.
-error_code walk_rows(ondemand::value v, kf_sj_count &c) {
+template <bool Parse> error_code walk_rows(ondemand::value v, kf_sj_count &c) {
     ondemand::array rows;
     if (auto e = v.get_array().get(rows)) return e;
     for (auto r : rows) {
@@ -119,12 +142,13 @@ error_code walk_rows(ondemand::value v, kf_sj_count &c) {
             ondemand::value x;
             if (auto e = cell.get(x)) return e;
             c.cells++;
-            if (auto e = walk_value(x, c, true)) return e;
+            if (auto e = walk_value<Parse>(x, c, true)) return e;
         }
     }
     return SUCCESS;
 }
 
+template <bool Parse>
 error_code walk_document(ondemand::parser &p, const uint8_t *buf, size_t len, size_t capacity,
                          kf_sj_count &c) {
     ondemand::document doc;
@@ -140,8 +164,8 @@ error_code walk_document(ondemand::parser &p, const uint8_t *buf, size_t len, si
             ondemand::value v;
             if (auto e = field.value().get(v)) return e;
             if (key == "Rows") {
-                if (auto e = walk_rows(v, c)) return e;
-            } else if (auto e = walk_value(v, c, false)) {
+                if (auto e = walk_rows<Parse>(v, c)) return e;
+            } else if (auto e = walk_value<Parse>(v, c, false)) {
                 return e;
             }
         }
@@ -167,12 +191,17 @@ void kf_sj_parser_free(void *p) noexcept {
 
 /// Walks the V2 response `buf[..len]`, whose buffer holds `capacity` bytes
 /// (at least len + SIMDJSON_PADDING, as simdjson requires), into `out`.
-/// Returns 0 or a simdjson error code (kf_sj_error_message names it).
-int kf_sj_walk(void *p, const uint8_t *buf, size_t len, size_t capacity, kf_sj_count *out) noexcept {
+/// Numbers are parsed when `parse_numbers` is non-zero, else their JSON
+/// token is taken. Returns 0 or a simdjson error code (kf_sj_error_message
+/// names it).
+int kf_sj_walk(void *p, const uint8_t *buf, size_t len, size_t capacity, int parse_numbers,
+               kf_sj_count *out) noexcept {
     *out = kf_sj_count{0, 0, 0, 0};
     if (capacity < len + SIMDJSON_PADDING) return INSUFFICIENT_PADDING;
     try {
-        return walk_document(*static_cast<ondemand::parser *>(p), buf, len, capacity, *out);
+        auto &parser = *static_cast<ondemand::parser *>(p);
+        return parse_numbers ? walk_document<true>(parser, buf, len, capacity, *out)
+                             : walk_document<false>(parser, buf, len, capacity, *out);
     } catch (...) {
         return MEMALLOC;
     }

@@ -71,13 +71,15 @@ pub enum Peer {
     Struson,
     /// C++ simdjson's On Demand API over a padded copy of the body (made
     /// before timing), every cell of every row visited as our events tier
-    /// does ([`crate::simdjson`]).
+    /// does ([`crate::simdjson`]), numbers by their JSON token.
     SimdjsonOndemand,
+    /// The same with every number parsed ([`simdjson::Numbers::Parsed`]).
+    SimdjsonOndemandParsed,
 }
 
 impl Peer {
     /// Every peer.
-    pub const ALL: [Peer; 9] = [
+    pub const ALL: [Peer; 10] = [
         Peer::SerdeJsonValue,
         Peer::SerdeJsonTyped,
         Peer::SimdJsonBorrowed,
@@ -87,6 +89,7 @@ impl Peer {
         Peer::Bufjson,
         Peer::Struson,
         Peer::SimdjsonOndemand,
+        Peer::SimdjsonOndemandParsed,
     ];
 
     /// The name used in benchmark ids.
@@ -101,6 +104,7 @@ impl Peer {
             Peer::Bufjson => "bufjson",
             Peer::Struson => "struson",
             Peer::SimdjsonOndemand => "simdjson_ondemand",
+            Peer::SimdjsonOndemandParsed => "simdjson_ondemand_parsed",
         }
     }
 
@@ -655,14 +659,19 @@ pub fn struson_chunked(body: &[u8], chunk: usize) -> Visit {
 // simdjson (C++)
 // ---------------------------------------------------------------------------
 
-/// C++ simdjson's On Demand walk of `body`, whose padded copy `st` holds.
-/// Panics if `st` was made for another body, or on a simdjson error.
-pub fn simdjson_ondemand(body: &[u8], st: &mut SimdState<'_>) -> simdjson::CellCount {
+/// C++ simdjson's On Demand walk of `body`, whose padded copy `st` holds,
+/// touching numbers as `numbers` says. Panics if `st` was made for another
+/// body, or on a simdjson error.
+pub fn simdjson_ondemand(
+    body: &[u8],
+    st: &mut SimdState<'_>,
+    numbers: simdjson::Numbers,
+) -> simdjson::CellCount {
     assert!(
         st.padded.is_copy_of(body),
         "SimdState was made for another body"
     );
-    match st.simdjson.walk(&st.padded) {
+    match st.simdjson.walk(&st.padded, numbers) {
         Ok(c) => c,
         Err(e) => panic!("simdjson: {e}"),
     }
@@ -726,6 +735,11 @@ pub fn run(peer: Peer, body: &[u8], chunk: usize, simd: &mut SimdState<'_>) -> O
         Peer::Bufjson => bufjson_chunked(body, chunk),
         Peer::Struson if whole => struson_whole(body),
         Peer::Struson => struson_chunked(body, chunk),
-        Peer::SimdjsonOndemand => return Outcome::Cells(simdjson_ondemand(body, simd)),
+        Peer::SimdjsonOndemand => {
+            return Outcome::Cells(simdjson_ondemand(body, simd, simdjson::Numbers::Token))
+        }
+        Peer::SimdjsonOndemandParsed => {
+            return Outcome::Cells(simdjson_ondemand(body, simd, simdjson::Numbers::Parsed))
+        }
     })
 }

@@ -38,6 +38,7 @@ extern "C" {
         buf: *const u8,
         len: usize,
         capacity: usize,
+        parse_numbers: c_int,
         out: *mut CellCount,
     ) -> c_int;
     fn kf_sj_error_message(code: c_int) -> *const c_char;
@@ -97,6 +98,18 @@ impl<'a> Padded<'a> {
     }
 }
 
+/// How the walk touches a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbers {
+    /// Its JSON token is taken (`raw_json_token`), as the events tier hands
+    /// out its text; On Demand does not check the number's grammar then.
+    Token,
+    /// It is parsed (`get_number`): checked, and converted to an integer or
+    /// a double (more work than the events tier, which checks the grammar
+    /// but converts nothing).
+    Parsed,
+}
+
 /// simdjson's On Demand parser, reused across walks (its buffers grow to the
 /// largest body seen).
 #[derive(Debug)]
@@ -111,8 +124,9 @@ impl Parser {
     }
 
     /// Walks the padded body as the events tier does (see the module docs),
-    /// or returns simdjson's error message.
-    pub fn walk(&mut self, body: &Padded<'_>) -> Result<CellCount, &'static str> {
+    /// or returns simdjson's error message. `numbers`: how each number is
+    /// touched.
+    pub fn walk(&mut self, body: &Padded<'_>, numbers: Numbers) -> Result<CellCount, &'static str> {
         let mut out = CellCount::default();
         let len = body.src.len();
         // SAFETY: the parser is live and used by one caller at a time
@@ -125,6 +139,7 @@ impl Parser {
                 body.buf.as_ptr(),
                 len,
                 body.buf.len(),
+                c_int::from(numbers == Numbers::Parsed),
                 &mut out,
             )
         };
@@ -159,7 +174,17 @@ mod tests {
     use super::*;
 
     fn walk(json: &str) -> Result<CellCount, &'static str> {
-        Parser::new().walk(&Padded::new(json.as_bytes()))
+        let mut p = Parser::new();
+        let padded = Padded::new(json.as_bytes());
+        let token = p.walk(&padded, Numbers::Token);
+        let parsed = p.walk(&padded, Numbers::Parsed);
+        // The same rows, cells and nulls, or both fail (checksums differ).
+        match (&token, &parsed) {
+            (Ok(a), Ok(b)) => assert_eq!((a.rows, a.cells, a.nulls), (b.rows, b.cells, b.nulls)),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{json}: {token:?} vs {parsed:?}"),
+        }
+        token
     }
 
     #[test]
@@ -188,6 +213,14 @@ mod tests {
             assert!(e.to_lowercase().contains("trailing"), "{t}: {e}");
         }
         assert!(walk(" [{\"Rows\":[[1]]}]\n").is_ok());
+    }
+
+    #[test]
+    fn only_parsed_numbers_are_checked() {
+        let bad = Padded::new(br#"[{"Rows":[[01, 1.e5, -]]}]"#);
+        let mut p = Parser::new();
+        assert_eq!(p.walk(&bad, Numbers::Token).map(|c| c.cells), Ok(3));
+        assert!(p.walk(&bad, Numbers::Parsed).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use kusto_frames_benches::inputs::{Input, CHUNKS};
 use kusto_frames_benches::ours::{self, Tier};
 use kusto_frames_benches::peers::{self, Peer, SimdState};
+use kusto_frames_benches::simdjson;
 
 #[test]
 fn every_bench_does_the_same_work() {
@@ -32,13 +33,15 @@ fn every_bench_does_the_same_work() {
         // simdjson's walk sees the cells that our events tier sees.
         let events = ours::decode(&body, usize::MAX, Tier::Events);
         let mut simd = SimdState::new(&body);
-        let sj = peers::simdjson_ondemand(&body, &mut simd);
-        assert_eq!(
-            (sj.rows, sj.cells, sj.nulls),
-            (events.rows, events.cells, events.nulls),
-            "{} simdjson",
-            input.name()
-        );
+        for numbers in [simdjson::Numbers::Token, simdjson::Numbers::Parsed] {
+            let sj = peers::simdjson_ondemand(&body, &mut simd, numbers);
+            assert_eq!(
+                (sj.rows, sj.cells, sj.nulls),
+                (events.rows, events.cells, events.nulls),
+                "{} simdjson {numbers:?}",
+                input.name()
+            );
+        }
         let reference = peers::serde_json_value(&body).counts();
         assert!(reference.0 > summary.cells);
         for peer in Peer::ALL {
