@@ -211,6 +211,21 @@ pub struct OneApiError {
 }
 
 impl OneApiError {
+    /// About how many bytes of text it holds, its inner errors included.
+    fn weight(&self) -> usize {
+        let s = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+        s(&self.code)
+            + s(&self.message)
+            + s(&self.error_type)
+            + s(&self.detail)
+            + self
+                .context
+                .iter()
+                .map(|(k, v)| k.len() + v.len())
+                .sum::<usize>()
+            + self.inner.as_deref().map_or(0, OneApiError::weight)
+    }
+
     /// Reads an error object: the value of `error`, or a `{"error":{...}}`
     /// wrapper.
     pub fn from_json(v: &Json) -> Option<OneApiError> {
@@ -400,6 +415,23 @@ pub enum ResponseError {
 }
 
 impl ResponseError {
+    /// About how many bytes of text the error holds.
+    fn weight(&self) -> usize {
+        let all = |es: &[OneApiError]| es.iter().map(OneApiError::weight).sum::<usize>();
+        match self {
+            ResponseError::Body { error, raw } => {
+                raw.len() + error.as_ref().map_or(0, OneApiError::weight)
+            }
+            ResponseError::Row { errors, raw, .. } => raw.len() + all(errors),
+            ResponseError::Table { errors, .. } | ResponseError::DataSet { errors } => all(errors),
+            ResponseError::Cancelled => 0,
+            ResponseError::QueryCompletion { row, .. } | ResponseError::QueryStatus { row, .. } => {
+                row.len()
+            }
+            ResponseError::Exceptions(s) => s.len(),
+        }
+    }
+
     /// `true` when the service marked an error it sent `@permanent: true`:
     /// a retry gives the same answer (see [`is_retryable`]).
     pub fn is_permanent(&self) -> bool {
@@ -451,6 +483,36 @@ pub enum Outcome {
 /// [`ErrorTracker::with_limit`] errors (1024 by default) so that a hostile
 /// stream of error rows cannot grow its memory; [`ErrorTracker::dropped`]
 /// counts the ones past the limit.
+///
+/// ```
+/// use kusto_frames::Decoder;
+/// use kusto_frames::response::{ErrorTracker, ResponseError};
+///
+/// // Rows, then an error object in place of a row: a partial failure.
+/// let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T",
+///  "Columns":[{"ColumnName":"x","ColumnType":"long"}],
+///  "Rows":[[1],{"OneApiErrors":[{"error":{"code":"LimitsExceeded","message":"too many rows"}}]}]},
+/// {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}]"#;
+/// let (mut dec, mut tracker) = (Decoder::new(), ErrorTracker::new());
+/// let mut feed = dec.feed(body);
+/// while let Some(ev) = feed.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// drop(feed);
+/// dec.finish()?;
+/// let errors = tracker.finish();
+/// assert_eq!(errors.len(), 2);
+/// match &errors[0] {
+///     ResponseError::Row { table_id, errors, .. } => {
+///         assert_eq!(*table_id, Some(1));
+///         assert_eq!(errors[0].code.as_deref(), Some("LimitsExceeded"));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(matches!(errors[1], ResponseError::DataSet { .. }));
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ErrorTracker {
     errors: Vec<ResponseError>,
@@ -466,6 +528,9 @@ pub struct ErrorTracker {
     v1_toc: Option<(usize, usize)>,
     v1_kinds: Vec<(i64, String)>,
     v1_tables: i64,
+    /// Bytes of text the kept errors hold, and the limit.
+    bytes: usize,
+    max_bytes: usize,
 }
 
 fn find_col(cols: &[crate::event::Column], name: &str) -> Option<usize> {
@@ -530,6 +595,8 @@ impl ErrorTracker {
             v1_toc: None,
             v1_kinds: Vec::new(),
             v1_tables: 0,
+            bytes: 0,
+            max_bytes: 16 << 20,
         }
     }
 
@@ -539,11 +606,25 @@ impl ErrorTracker {
     }
 
     fn push(&mut self, e: ResponseError) {
-        if self.errors.len() < self.limit {
+        let w = e.weight();
+        // The first error is always kept, whatever its size: a response
+        // that reported one never looks clean.
+        let fits = self.errors.is_empty() || self.bytes.saturating_add(w) <= self.max_bytes;
+        if self.errors.len() < self.limit && fits {
+            self.bytes = self.bytes.saturating_add(w);
             self.errors.push(e);
         } else {
             self.dropped += 1;
         }
+    }
+
+    /// Keeps at most about `n` bytes of error text (the errors' raw JSON,
+    /// rows and messages); errors past it are counted in
+    /// [`ErrorTracker::dropped`], except the first, which is always kept.
+    /// Default 16 MiB.
+    pub fn max_bytes(&mut self, n: usize) -> &mut Self {
+        self.max_bytes = n;
+        self
     }
 
     /// Records the errors `ev` reports.
@@ -713,6 +794,24 @@ impl ErrorTracker {
 
 /// Classifies a whole response from its status code and the errors its body
 /// reported.
+///
+/// ```
+/// use kusto_frames::response::{classify, ErrorTracker, Outcome};
+/// use kusto_frames::Decoder;
+///
+/// let partial = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}]"#;
+/// let (mut dec, mut tracker) = (Decoder::new(), ErrorTracker::new());
+/// let mut feed = dec.feed(partial);
+/// while let Some(ev) = feed.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// let errors = tracker.finish();
+/// assert_eq!(classify(200, &errors), Outcome::PartialFailure);
+/// assert_eq!(classify(200, &[]), Outcome::Success);
+/// assert_eq!(classify(503, &[]), Outcome::Failed);
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 pub fn classify(status: u16, errors: &[ResponseError]) -> Outcome {
     let st = Status::from_code(status);
     if !st.is_success()

@@ -105,3 +105,45 @@ fn the_default_limits_are_documented_values() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::TooManyTables);
 }
+
+#[test]
+fn the_error_tracker_keeps_a_bounded_amount_of_error_text() {
+    use kusto_frames::response::{classify, ErrorTracker, Outcome};
+    // 100 row errors of about 100 KB each, then a DataSet error.
+    let big = "x".repeat(100_000);
+    let row_error = format!(r#"{{"OneApiErrors":[{{"error":{{"code":"E","message":"{big}"}}}}]}}"#);
+    let rows = vec![row_error; 100].join(",");
+    let body = format!(
+        r#"{HEADER},{{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[],"Rows":[{rows}]}},{{"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}}]"#
+    );
+    let track = |max: usize| {
+        let mut t = ErrorTracker::new();
+        t.max_bytes(max);
+        let mut dec = Decoder::new();
+        for c in body.as_bytes().chunks(4096) {
+            let mut feed = dec.feed(c);
+            while let Some(ev) = feed.next_event().unwrap() {
+                t.observe(&ev);
+            }
+        }
+        dec.finish().unwrap();
+        t
+    };
+    // 1 MiB: each row error holds its raw text and its message (about
+    // 200 KB), so five fit; the other 95 are counted; the DataSet error,
+    // which holds no text, fits.
+    let t = track(1 << 20);
+    assert_eq!(t.errors().len(), 6);
+    assert_eq!(t.dropped(), 95);
+    assert!(matches!(
+        t.errors().last(),
+        Some(kusto_frames::response::ResponseError::DataSet { .. })
+    ));
+    // The first error is kept even when it alone is over the limit.
+    let t = track(10);
+    assert_eq!((t.errors().len(), t.dropped()), (1, 100));
+    assert_eq!(classify(200, &t.finish()), Outcome::PartialFailure);
+    // The default, 16 MiB, keeps 83 of the 100 (20 MB in all).
+    let t = track(16 << 20);
+    assert_eq!((t.errors().len(), t.dropped()), (84, 17));
+}

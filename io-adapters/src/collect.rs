@@ -446,7 +446,11 @@ impl Default for Collector {
             ds: Dataset::default(),
             pending: Pending::default(),
             // The collector materializes the whole response: every error too.
-            tracker: ErrorTracker::with_limit(usize::MAX),
+            tracker: {
+                let mut t = ErrorTracker::with_limit(usize::MAX);
+                t.max_bytes(usize::MAX);
+                t
+            },
             ids: HashMap::new(),
         }
     }
