@@ -13,14 +13,19 @@ fn main() {
     println!("cargo:rerun-if-changed=cpp/simdjson_walk.cpp");
     println!("cargo:rerun-if-env-changed=KF_SIMDJSON_PORTABLE");
     println!("cargo:rerun-if-env-changed=KF_SIMDJSON_INCLUDE");
+    println!("cargo::rustc-check-cfg=cfg(kf_no_simdjson)");
     let given = std::env::var("KF_SIMDJSON_INCLUDE").ok();
     let include = given.clone().unwrap_or_else(|| "/usr/include".into());
     if !Path::new(&include).join("simdjson.h").exists() {
-        panic!(
-            "simdjson.h not found in {include}: the simdjson peer of kusto-frames-benches \
-             needs simdjson's header and library (Debian: `apt-get install libsimdjson-dev`; \
-             elsewhere set KF_SIMDJSON_INCLUDE and the library search path)"
+        // The rest of the benches build and run without it; the simdjson
+        // peer is left out and its tests say they are skipped.
+        println!(
+            "cargo:warning=simdjson.h not found in {include}: the C++ simdjson peer is left out \
+             (Debian: `apt-get install libsimdjson-dev`; elsewhere set KF_SIMDJSON_INCLUDE \
+             and the library search path)"
         );
+        println!("cargo:rustc-cfg=kf_no_simdjson");
+        return;
     }
     let mut b = cc::Build::new();
     b.cpp(true)

@@ -92,6 +92,13 @@ impl Peer {
         Peer::SimdjsonOndemandParsed,
     ];
 
+    /// `false` for the simdjson peers when simdjson was not built (see
+    /// [`crate::simdjson::AVAILABLE`]).
+    pub fn available(self) -> bool {
+        !matches!(self, Peer::SimdjsonOndemand | Peer::SimdjsonOndemandParsed)
+            || simdjson::AVAILABLE
+    }
+
     /// The name used in benchmark ids.
     pub fn name(self) -> &'static str {
         match self {

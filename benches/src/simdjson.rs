@@ -30,6 +30,48 @@ pub struct CellCount {
     pub sum: u64,
 }
 
+/// `true` when the C++ peer was built (simdjson's header was found; see
+/// `build.rs`). Without it every walk is an error and the peer is left out.
+pub const AVAILABLE: bool = cfg!(not(kf_no_simdjson));
+
+#[cfg(kf_no_simdjson)]
+use unavailable::*;
+
+/// Stand-ins for the shim when simdjson is not installed: a parser that is
+/// never dereferenced, and walks that fail.
+#[cfg(kf_no_simdjson)]
+#[allow(clippy::missing_safety_doc)]
+mod unavailable {
+    use core::ffi::{c_char, c_int, c_void};
+    pub(super) unsafe fn kf_sj_parser_new() -> *mut c_void {
+        core::ptr::NonNull::<u8>::dangling().as_ptr().cast()
+    }
+    pub(super) unsafe fn kf_sj_parser_free(_: *mut c_void) {}
+    pub(super) unsafe fn kf_sj_walk(
+        _: *mut c_void,
+        _: *const u8,
+        _: usize,
+        _: usize,
+        _: c_int,
+        _: *mut super::CellCount,
+    ) -> c_int {
+        -1
+    }
+    pub(super) unsafe fn kf_sj_error_message(_: c_int) -> *const c_char {
+        c"simdjson was not built (libsimdjson-dev not installed)".as_ptr()
+    }
+    pub(super) unsafe fn kf_sj_padding() -> usize {
+        64
+    }
+    pub(super) unsafe fn kf_sj_builtin() -> *const c_char {
+        c"unavailable".as_ptr()
+    }
+    pub(super) unsafe fn kf_sj_version() -> *const c_char {
+        c"unavailable".as_ptr()
+    }
+}
+
+#[cfg(not(kf_no_simdjson))]
 extern "C" {
     fn kf_sj_parser_new() -> *mut c_void;
     fn kf_sj_parser_free(p: *mut c_void);
@@ -169,7 +211,7 @@ impl Drop for Parser {
 // only ever used through `&mut Parser`.
 unsafe impl Send for Parser {}
 
-#[cfg(test)]
+#[cfg(all(test, not(kf_no_simdjson)))]
 mod tests {
     use super::*;
 

@@ -68,6 +68,10 @@ fn main() {
             .collect()
     });
     assert!(rounds >= 1, "at least one round");
+    if !simdjson::AVAILABLE {
+        eprintln!("ratios: the C++ simdjson peer was not built (apt-get install libsimdjson-dev, then rebuild)");
+        std::process::exit(2);
+    }
 
     // The whole-buffer peers that are the yardstick (the fastest
     // three here; the slower ones never decide the best).
