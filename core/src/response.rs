@@ -483,6 +483,36 @@ pub enum Outcome {
 /// [`ErrorTracker::with_limit`] errors (1024 by default) so that a hostile
 /// stream of error rows cannot grow its memory; [`ErrorTracker::dropped`]
 /// counts the ones past the limit.
+///
+/// ```
+/// use kusto_frames::Decoder;
+/// use kusto_frames::response::{ErrorTracker, ResponseError};
+///
+/// // Rows, then an error object in place of a row: a partial failure.
+/// let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T",
+///  "Columns":[{"ColumnName":"x","ColumnType":"long"}],
+///  "Rows":[[1],{"OneApiErrors":[{"error":{"code":"LimitsExceeded","message":"too many rows"}}]}]},
+/// {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}]"#;
+/// let (mut dec, mut tracker) = (Decoder::new(), ErrorTracker::new());
+/// let mut feed = dec.feed(body);
+/// while let Some(ev) = feed.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// drop(feed);
+/// dec.finish()?;
+/// let errors = tracker.finish();
+/// assert_eq!(errors.len(), 2);
+/// match &errors[0] {
+///     ResponseError::Row { table_id, errors, .. } => {
+///         assert_eq!(*table_id, Some(1));
+///         assert_eq!(errors[0].code.as_deref(), Some("LimitsExceeded"));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(matches!(errors[1], ResponseError::DataSet { .. }));
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ErrorTracker {
     errors: Vec<ResponseError>,
@@ -764,6 +794,24 @@ impl ErrorTracker {
 
 /// Classifies a whole response from its status code and the errors its body
 /// reported.
+///
+/// ```
+/// use kusto_frames::response::{classify, ErrorTracker, Outcome};
+/// use kusto_frames::Decoder;
+///
+/// let partial = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}]"#;
+/// let (mut dec, mut tracker) = (Decoder::new(), ErrorTracker::new());
+/// let mut feed = dec.feed(partial);
+/// while let Some(ev) = feed.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// let errors = tracker.finish();
+/// assert_eq!(classify(200, &errors), Outcome::PartialFailure);
+/// assert_eq!(classify(200, &[]), Outcome::Success);
+/// assert_eq!(classify(503, &[]), Outcome::Failed);
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 pub fn classify(status: u16, errors: &[ResponseError]) -> Outcome {
     let st = Status::from_code(status);
     if !st.is_success()
