@@ -305,7 +305,10 @@ impl Batcher {
     }
 
     fn begin_frame(&mut self, t: &TableInfo<'_>, v1: bool) {
-        self.frame = if t.columns.is_empty() || self.undecided(t, v1) {
+        // Everything the batches' schema names must be known before rows
+        // are converted; the service sends it before `Rows`.
+        let incomplete = t.columns.is_empty() || t.table_id.is_none() || (!v1 && t.kind.is_none());
+        self.frame = if incomplete || self.undecided(t, v1) {
             Frame::Held {
                 rows: Vec::new(),
                 bytes: 0,
