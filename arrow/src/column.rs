@@ -204,7 +204,7 @@ fn decimal256(d: Decimal<'_>) -> Result<i256, StoreError> {
     }
     let (m, scale) = d
         .to_scaled()
-        .ok_or("decimal with more than 38 significant fraction digits or beyond i128")?;
+        .ok_or("decimal with more than 38 significant digits")?;
     let up = u32::try_from(DECIMAL_SCALE)
         .unwrap_or(38)
         .checked_sub(scale)

@@ -82,10 +82,11 @@ impl DatetimeUnit {
 /// How `decimal` columns are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DecimalMode {
-    /// `Decimal256(76, 38)` (the default): every value with at most 38
-    /// integer digits and 38 fraction digits, exactly (every .NET `decimal`
-    /// and every `SqlDecimal`). Anything else (NaN, infinities, more digits)
-    /// is an [`Error::Value`].
+    /// `Decimal256(76, 38)` (the default): exactly, every value of at most
+    /// 38 significant digits with at most 38 fraction digits: every .NET
+    /// `decimal` (29 digits, scale up to 28) and every `SqlDecimal` (38
+    /// digits). Anything else (NaN, infinities, more digits) is an
+    /// [`Error::Value`].
     #[default]
     Decimal256,
     /// `Utf8`: the exact text as sent, for consumers without 256-bit
