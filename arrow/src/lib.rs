@@ -43,6 +43,8 @@ mod batcher;
 mod column;
 mod error;
 mod reader;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 mod write;
 
 pub use arrow_array::RecordBatch;

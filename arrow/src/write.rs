@@ -89,6 +89,7 @@ pub fn write_ipc_stream<R: Read, W: Write>(
     pump(
         reader,
         |b| Ok(writer.borrow_mut().write(b)?),
+        // `finish` writes the end-of-stream marker and flushes `out`.
         || Ok(writer.borrow_mut().finish()?),
     )
 }
@@ -128,7 +129,10 @@ pub fn write_parquet<R: Read, W: Write + Send>(
             None => Ok(()),
         },
         || match writer.borrow_mut().take() {
-            Some(w) => w.close().map(|_| ()).map_err(Error::from),
+            Some(mut w) => {
+                w.finish()?;
+                Ok(w.inner_mut().flush()?)
+            }
             None => Ok(()),
         },
     )
