@@ -197,30 +197,33 @@ impl ColumnBuilder {
     }
 }
 
+/// `10^k` for `k` in `0..=38` (all fit an `i128`).
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
 /// `d` as a Decimal256(76, 38) value: exact, or an error.
 fn decimal256(d: Decimal<'_>) -> Result<i256, StoreError> {
     if d.is_nan() || d.is_infinite() {
         return Err("decimal NaN or infinity has no Decimal256 value; use DecimalMode::Utf8");
     }
+    // `m / 10^scale`, `|m| < 2^127`, `scale <= 38`.
     let (m, scale) = d
         .to_scaled()
         .ok_or("decimal with more than 38 significant digits")?;
-    let up = u32::try_from(DECIMAL_SCALE)
-        .unwrap_or(38)
-        .checked_sub(scale)
+    let up = POW10
+        .get((DECIMAL_SCALE as u32).wrapping_sub(scale) as usize)
         .ok_or("decimal with more than 38 fraction digits")?;
-    let v = i256::from_i128(m)
-        .checked_mul(
-            i256::from_i128(10)
-                .checked_pow(up)
-                .ok_or("decimal out of range")?,
-        )
-        .ok_or("decimal out of range")?;
-    let max = i256::from_i128(10)
-        .checked_pow(u32::from(DECIMAL_PRECISION))
-        .ok_or("decimal out of range")?;
-    if v >= max || v <= max.checked_neg().unwrap_or(i256::MIN) {
+    // |m * 10^(38 - scale)| < 10^76 unless scale is 0 and m has 39 digits.
+    if scale == 0 && m.unsigned_abs() >= POW10[38].unsigned_abs() {
         return Err("decimal with more than 38 integer digits");
     }
-    Ok(v)
+    // Below 2^127 * 2^127: no overflow.
+    Ok(i256::from_i128(m).wrapping_mul(i256::from_i128(*up)))
 }

@@ -6,7 +6,7 @@ use arrow_ipc::writer::StreamWriter;
 use kusto_frames_io::EventReader;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use crate::{BatchReader, Error, Options, TableMeta};
 
@@ -85,7 +85,7 @@ pub fn write_ipc_stream<R: Read, W: Write>(
 ) -> Result<WriteSummary, Error> {
     let reader = BatchReader::new(EventReader::from_read(input), opts.clone())?;
     let schema = reader.table().schema.clone();
-    let writer = std::cell::RefCell::new(StreamWriter::try_new(out, &schema)?);
+    let writer = core::cell::RefCell::new(StreamWriter::try_new(out, &schema)?);
     pump(
         reader,
         |b| Ok(writer.borrow_mut().write(b)?),
@@ -97,10 +97,14 @@ pub fn write_ipc_stream<R: Read, W: Write>(
 /// Decodes the response body `input` and writes the table `opts.tables`
 /// selects (the first primary result by default) to `out` as Parquet,
 /// batch by batch (`kusto-frames parquet`), compressed with `compression`,
-/// in row groups of 65 536 rows.
+/// in row groups of 65 536 rows, without dictionary encoding, with min/max
+/// statistics per row group.
 ///
 /// The Arrow schema (with the `arrow.uuid` and `arrow.json` extension
 /// types) is stored in the file, so Arrow readers get the same types back.
+///
+/// The Parquet encoding runs on a second thread (scoped; at most 2 batches
+/// queued for it), beside the decoding: both take about as long.
 ///
 /// # Errors
 /// As [`write_ipc_stream`]: the file is closed (valid, with every batch
@@ -120,20 +124,61 @@ pub fn write_parquet<R: Read, W: Write + Send>(
             ParquetCompression::Uncompressed => Compression::UNCOMPRESSED,
         })
         .set_max_row_group_size(ROW_GROUP_ROWS)
+        // Measured on the 30 MB mixed input (BENCHMARKS.md): without
+        // dictionaries zstd writes 30% faster *and* 7% smaller (Kusto
+        // results are mostly high-cardinality); min/max per column chunk
+        // (row group) rather than per page saves another 8%.
+        .set_dictionary_enabled(false)
+        .set_statistics_enabled(EnabledStatistics::Chunk)
         .build();
-    let writer = std::cell::RefCell::new(Some(ArrowWriter::try_new(out, schema, Some(props))?));
-    pump(
-        reader,
-        |b| match writer.borrow_mut().as_mut() {
-            Some(w) => Ok(w.write(b)?),
-            None => Ok(()),
-        },
-        || match writer.borrow_mut().take() {
-            Some(mut w) => {
-                w.finish()?;
-                Ok(w.inner_mut().flush()?)
+    let mut writer = ArrowWriter::try_new(out, schema, Some(props))?;
+    let mut reader = reader;
+    let mut summary = WriteSummary {
+        table: reader.table().clone(),
+        batches: 0,
+        rows: 0,
+    };
+    // The encoder runs on its own thread, QUEUED batches behind the decoder.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<arrow_array::RecordBatch>(QUEUED);
+    std::thread::scope(|scope| {
+        let encoder = scope.spawn(move || -> Result<(), Error> {
+            for b in rx {
+                writer.write(&b)?;
             }
-            None => Ok(()),
-        },
-    )
+            writer.finish()?;
+            Ok(writer.inner_mut().flush()?)
+        });
+        let mut result = Ok(());
+        while let Some(item) = reader.next_batch() {
+            match item {
+                Ok(b) => {
+                    summary.batches += 1;
+                    summary.rows += b.num_rows() as u64;
+                    if tx.send(b).is_err() {
+                        break; // the encoder failed: its error is below
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        // The encoder closes the file with every batch sent, also after a
+        // read error.
+        drop(tx);
+        let encoded = encoder.join().unwrap_or_else(|_| {
+            Err(Error::Protocol {
+                message: "the Parquet encoder thread panicked".into(),
+                offset: None,
+            })
+        });
+        encoded?;
+        result?;
+        Ok(summary)
+    })
 }
+
+/// Batches waiting for the Parquet encoder thread (besides the one it
+/// encodes).
+const QUEUED: usize = 2;
