@@ -6,7 +6,7 @@
 #    far: this step fails until the core is fixed).
 # 2. When a nightly toolchain is installed: each cargo-fuzz target for
 #    FUZZ_SECONDS (default 60) seconds, seeded from fuzz/seeds/<target>/ and
-#    the hand-written corpus/. Any crash, leak or timeout fails the script;
+#    the hand-written corpus/ and ../shared/peer-corpus (when present). Any crash, leak or timeout fails the script;
 #    its input is left in fuzz/artifacts/<target>/ and printed in hex.
 #
 # Environment: FUZZ_SECONDS (per target, default 60), FUZZ_TARGETS (default
@@ -18,7 +18,7 @@ step() { printf '\n=== %s\n' "$*"; }
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 FUZZ_TARGETS="${FUZZ_TARGETS:-decode_chunked decode_whole typed bufread}"
 
-step "fuzz checks replayed on stable (corpus/, fuzz/seeds/, fuzz/regressions/)"
+step "fuzz checks replayed on stable (corpus/, ../shared/peer-corpus, fuzz/seeds/, fuzz/regressions/)"
 cargo test --manifest-path fuzz/Cargo.toml
 
 if ! command -v rustup >/dev/null 2>&1; then
@@ -46,11 +46,24 @@ cargo +nightly fuzz build -a
 # bufread: capacity 1 with for_each, 8 with the events() iterator, 8 breaking
 # after each event, 4096 alternating next_owned and for_each, 4096 over
 # 1-byte reads, 4 over 1-byte reads failing with Interrupted/WouldBlock.
+# The bodies other Kusto clients recorded, when ../shared/peer-corpus is
+# there: extra seeds (copied into the working corpus, which git ignores).
+PEER="../shared/peer-corpus"
+peer_files() {
+    [ -d "$PEER" ] && find "$PEER" -type f \( -name '*.json' -o -name '*.txt' \) | sort
+    return 0
+}
+if [ -d "$PEER" ]; then
+    echo "seeding with $(peer_files | wc -l) bodies from $PEER"
+else
+    echo "peer corpus not found at $PEER: seeded from corpus/ only"
+fi
+
 seed_with_selector() {
     local target="$1" dir="fuzz/corpus/$1" sel f
     shift
     mkdir -p "$dir"
-    for f in corpus/*.json; do
+    for f in corpus/*.json $(peer_files); do
         [ -e "$f" ] || continue
         for sel in "$@"; do
             { printf "\\x$sel"; cat "$f"; } >"$dir/seed-$(basename "$f" .json)-$sel"
@@ -67,7 +80,12 @@ for target in $FUZZ_TARGETS; do
     case "$target" in
         decode_chunked) seed_with_selector "$target" 00 07 3f 47 83 ;;
         bufread) seed_with_selector "$target" 00 17 27 3f 4f c3 ;;
-        *) dirs+=(corpus) ;;
+        *)
+            dirs+=(corpus)
+            for f in $(peer_files); do
+                cp "$f" "fuzz/corpus/$target/peer-$(echo "$f" | tr '/' '_')"
+            done
+            ;;
     esac
     stamp="$(mktemp)"
     if cargo +nightly fuzz run -a "$target" "${dirs[@]}" -- \

@@ -20,6 +20,8 @@ pub struct DecoderConfig {
     max_row_bytes: u64,
     max_columns: usize,
     max_open_tables: usize,
+    max_held_rows_bytes: u64,
+    max_tables: usize,
     join_chunks: usize,
 }
 
@@ -31,6 +33,8 @@ impl Default for DecoderConfig {
             max_row_bytes: 64 << 20,
             max_columns: 10_000,
             max_open_tables: 1024,
+            max_held_rows_bytes: 16 << 20,
+            max_tables: 4096,
             join_chunks: 512,
         }
     }
@@ -69,6 +73,32 @@ impl DecoderConfig {
     /// TableCompletion not yet). Default 1024.
     pub fn max_open_tables(&mut self, n: usize) -> &mut Self {
         self.max_open_tables = n;
+        self
+    }
+
+    /// Maximum number of distinct tables in a response: `TableId`s named by
+    /// any frame (DataTable, TableHeader, TableFragment, TableProgress,
+    /// TableCompletion), and V1 tables. Past it the body is rejected with
+    /// [`ErrorKind::TooManyTables`] at the frame that names one more, so
+    /// that whatever a consumer keeps per table stays bounded. Default 4096.
+    pub fn max_tables(&mut self, n: usize) -> &mut Self {
+        self.max_tables = n;
+        self
+    }
+
+    /// Maximum size of the `Rows` of a frame that sends them before the
+    /// properties that say which table they belong to. Rows are handed out
+    /// as they arrive once the frame has sent its kind and everything that
+    /// identifies its table (a `DataTable`: `TableId`, `TableKind`,
+    /// `TableName` and `Columns`; a `TableFragment`: `TableId` and
+    /// `TableFragmentType`; a V1 table: `Columns`), as the service and the
+    /// documented frames do. Rows sent before that are kept, as their
+    /// bytes, until the frame ends, then handed out after the frame's head
+    /// event, so that every consumer sees them in the right table with
+    /// their columns. Past this limit the body is rejected with
+    /// [`ErrorKind::HeldRowsTooLarge`]. Default 16 MiB.
+    pub fn max_held_rows_bytes(&mut self, n: u64) -> &mut Self {
+        self.max_held_rows_bytes = n;
         self
     }
 
@@ -162,6 +192,15 @@ enum Prop {
 }
 
 impl Prop {
+    /// The property's bit in [`Frame::seen`] (0 for unknown properties,
+    /// which may repeat).
+    fn bit(self) -> u32 {
+        match self {
+            Prop::Other => 0,
+            p => 1 << (p as u32),
+        }
+    }
+
     fn from_key(k: &[u8]) -> Prop {
         match k {
             b"FrameType" => Prop::FrameType,
@@ -203,6 +242,9 @@ enum Top {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     FrameErrors,
+    /// The `Rows` of a frame that has not yet said which table they
+    /// belong to (see [`DecoderConfig::max_held_rows_bytes`]).
+    HeldRows,
     Exceptions,
     ErrorBody,
 }
@@ -273,6 +315,11 @@ struct Frame {
     /// Index into the open tables for the columns of a fragment's rows.
     open_idx: Option<usize>,
     row_index: u64,
+    /// The properties sent so far ([`Prop::bit`]): one sent twice is an error.
+    seen: u32,
+    /// The frame sent `Rows` (an array): held in `Decoder::held`, or
+    /// handed out under `head`.
+    has_rows: bool,
 }
 
 impl Frame {
@@ -287,8 +334,11 @@ impl Frame {
         };
     }
 
-    /// The frame's type: as sent, or inferred from its properties.
-    fn infer(&self) -> FrameType {
+    /// The frame's type, once the whole frame is known: as sent, or
+    /// inferred from its properties (the one place that infers it). `open`
+    /// tells whether the frame's `TableId` names a table opened by a
+    /// `TableHeader` (rows alone then make a fragment of it).
+    fn kind(&self, open: bool) -> FrameType {
         if let Some(t) = self.frame_type {
             return t;
         }
@@ -302,20 +352,100 @@ impl Frame {
             FrameType::TableProgress
         } else if self.row_count.is_some() {
             FrameType::TableCompletion
-        } else if self.columns_seen {
-            if self.head.is_some() {
+        } else if self.columns_seen || self.kind.is_some() || self.name.is_some() {
+            if self.has_rows {
                 FrameType::DataTable
             } else {
                 FrameType::TableHeader
             }
-        } else if self.head == Some(Head::Fragment) {
-            FrameType::TableFragment
-        } else if self.head.is_some() {
-            FrameType::DataTable
+        } else if self.has_rows {
+            if open {
+                FrameType::TableFragment
+            } else {
+                FrameType::DataTable
+            }
         } else {
             FrameType::Unknown
         }
     }
+
+    /// What to do with the frame's `Rows` when they begin: hand them out
+    /// under a head event now, when the frame has already sent its kind and
+    /// everything that identifies its table, else hold them to the frame's
+    /// end (see [`DecoderConfig::max_held_rows_bytes`]); `None` for a frame
+    /// whose `FrameType` carries no rows (they are skipped).
+    fn rows_plan(&self) -> Option<Plan> {
+        let conflicting = self.version.is_some()
+            || self.is_progressive.is_some()
+            || self.has_errors.is_some()
+            || self.cancelled.is_some()
+            || self.progress.is_some()
+            || self.row_count.is_some();
+        let table = self.table_id.is_some()
+            && self.kind.is_some()
+            && self.name.is_some()
+            && self.columns_seen;
+        let fragment = self.table_id.is_some() && self.fragment_type.is_some();
+        let plan = if self.v1 {
+            if self.columns_seen {
+                Plan::Stream(Head::V1Table)
+            } else {
+                Plan::Hold
+            }
+        } else {
+            match self.frame_type {
+                Some(FrameType::DataTable) if table => Plan::Stream(Head::DataTable),
+                Some(FrameType::TableFragment) if fragment => Plan::Stream(Head::Fragment),
+                Some(FrameType::DataTable | FrameType::TableFragment) => Plan::Hold,
+                Some(_) => return None,
+                // No FrameType (yet): rows are handed out only when nothing
+                // sent so far points to another kind. A property sent after
+                // them that does is an error at the frame's end.
+                None if conflicting => Plan::Hold,
+                None if fragment && !self.columns_seen && self.kind.is_none() => {
+                    Plan::Stream(Head::Fragment)
+                }
+                None if table && self.fragment_type.is_none() && self.field_count.is_none() => {
+                    Plan::Stream(Head::DataTable)
+                }
+                None => Plan::Hold,
+            }
+        };
+        Some(plan)
+    }
+}
+
+/// See [`Frame::rows_plan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Stream(Head),
+    Hold,
+}
+
+/// Rows held back (see [`Frame::rows_plan`]), decoded once their frame
+/// has ended, by a decoder of their own set inside the frame.
+#[derive(Debug)]
+struct Replay {
+    dec: Decoder,
+    bytes: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+/// The first bytes of the body, looked at before it is decoded: a UTF-8
+/// byte order mark is skipped, a compressed body is rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniff {
+    /// Nothing seen yet.
+    Fresh,
+    /// This many bytes of the byte order mark `EF BB BF` seen.
+    Bom(u8),
+    /// `1F`, the first gzip magic byte, seen.
+    Gzip,
+    /// `78`, the first byte of a zlib header, seen.
+    Zlib,
+    /// Decided: the rest goes to the lexer.
+    Done,
 }
 
 #[derive(Debug)]
@@ -391,6 +521,20 @@ pub struct Decoder {
     /// Nothing is held back at the end of `acc` (see `finish`; once it
     /// found a whole row held back, for good).
     hold_off: bool,
+    /// What the body's first bytes were found to be.
+    sniff: Sniff,
+    /// The frame's `Rows`, held (see [`Frame::rows_plan`]), and the offset
+    /// of their `[`.
+    held: Vec<u8>,
+    held_abs: u64,
+    /// Held rows being handed out, after their frame's head event.
+    replay: Option<alloc::boxed::Box<Replay>>,
+    /// The `TableId`s named so far (see [`DecoderConfig::max_tables`]).
+    table_ids: alloc::collections::BTreeSet<i64>,
+    /// An event due before the held rows (see `salvage`).
+    lead: Option<Emit>,
+    /// The error due after the held rows (see `salvage`).
+    deferred: Option<Error>,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -439,6 +583,13 @@ impl Decoder {
             acc_cut: false,
             joined: false,
             hold_off: false,
+            sniff: Sniff::Fresh,
+            held: Vec::new(),
+            held_abs: 0,
+            replay: None,
+            table_ids: alloc::collections::BTreeSet::new(),
+            lead: None,
+            deferred: None,
         }
     }
 
@@ -448,16 +599,25 @@ impl Decoder {
     /// default) are copied into the decoder and joined to what came before.
     #[inline]
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
+        let skip = if self.sniff == Sniff::Done {
+            0
+        } else {
+            self.sniff(chunk)
+        };
         let mut acc = core::mem::take(&mut self.acc);
         let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
         if joined {
             self.compact(&mut acc);
-            acc.extend_from_slice(chunk);
+            if acc.is_empty() {
+                // Only at the start of the body: skipped bytes count.
+                self.lexer.base += skip as u64;
+            }
+            acc.extend_from_slice(chunk.get(skip..).unwrap_or(&[]));
         } else {
             // Back to decoding in place.
             self.release(&mut acc);
         }
-        let pos = if joined { self.acc_pos } else { 0 };
+        let pos = if joined { self.acc_pos } else { skip };
         self.joined = joined;
         Feed {
             dec: self,
@@ -466,6 +626,56 @@ impl Decoder {
             done: false,
             acc,
         }
+    }
+
+    /// Looks at the first bytes of the body (see [`Sniff`]); returns how
+    /// many bytes of `chunk` to skip (a byte order mark, or bytes kept to
+    /// decide). Sets `failed` for a compressed body, and for one that
+    /// starts like a magic number but is not one (it starts with neither
+    /// `[` nor `{` nor whitespace: it is not a response either way).
+    #[cold]
+    fn sniff(&mut self, chunk: &[u8]) -> usize {
+        const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+        let mut used = 0;
+        for &b in chunk {
+            let (next, fail) = match self.sniff {
+                Sniff::Fresh => match b {
+                    0xEF => (Sniff::Bom(1), None),
+                    0x1F => (Sniff::Gzip, None),
+                    0x78 => (Sniff::Zlib, None),
+                    _ => (Sniff::Done, None),
+                },
+                Sniff::Bom(n) if BOM.get(usize::from(n)) == Some(&b) => {
+                    if n == 2 {
+                        (Sniff::Done, None)
+                    } else {
+                        (Sniff::Bom(n + 1), None)
+                    }
+                }
+                Sniff::Gzip if b == 0x8B => (Sniff::Done, Some(ErrorKind::GzipBody)),
+                // The zlib headers of the usual compression levels with a
+                // second byte that text does not have (`x^` could be text).
+                Sniff::Zlib if matches!(b, 0x01 | 0x9C | 0xDA) => {
+                    (Sniff::Done, Some(ErrorKind::ZlibBody))
+                }
+                _ => (Sniff::Done, Some(ErrorKind::NotAResponse)),
+            };
+            if self.sniff == Sniff::Fresh && next == Sniff::Done {
+                // A first byte that starts no magic number: decoded as is.
+                self.sniff = Sniff::Done;
+                return 0;
+            }
+            self.sniff = next;
+            used += 1;
+            if let Some(kind) = fail {
+                self.failed = Some(Error::new(kind, 0));
+                return used;
+            }
+            if next == Sniff::Done {
+                break;
+            }
+        }
+        used
     }
 
     /// The lexer lets go of the join buffer `acc` (decoded up to
@@ -506,16 +716,23 @@ impl Decoder {
     ///
     /// `Err` with [`ErrorKind::EventsPending`] (not sticky) when events are
     /// still to come from the bytes fed: a feed was dropped before it was
-    /// drained, or (only in a malformed body, see
-    /// [`DecoderConfig::join_chunks`]) a whole row was held back. Feed an
-    /// empty chunk, drain it, and call `finish` again.
+    /// drained, or, only in a malformed or truncated body, a whole row was
+    /// held back (see [`DecoderConfig::join_chunks`]), or rows sent before
+    /// their frame's kind were held when the body ended (see
+    /// [`DecoderConfig::max_held_rows_bytes`]: they come out before the
+    /// error). Feed an empty chunk, drain it, and call `finish` again.
     pub fn finish(&mut self) -> Result<(), Error> {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        if self.pending.is_some() {
+        if self.pending.is_some() || self.replay.is_some() || self.lead.is_some() {
             // Not sticky: feeding an empty chunk drains it, then finish works.
             return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
+        }
+        if !matches!(self.sniff, Sniff::Done | Sniff::Fresh) {
+            // The body is the first bytes of a magic number or byte order
+            // mark, and nothing else.
+            return Err(self.fail(Error::new(ErrorKind::NotAResponse, 0)));
         }
         if self.acc_pos < self.acc.len() {
             if !self.acc_cut {
@@ -561,9 +778,53 @@ impl Decoder {
             }
         });
         if let Err(e) = r {
+            if self.salvage(&[], e) {
+                // The held rows come first (feed an empty chunk and drain
+                // it), then the error.
+                return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
+            }
             self.failed = Some(e);
         }
         r
+    }
+
+    /// The body failed with `e` while the frame's rows were being held (see
+    /// [`Frame::rows_plan`]): the rows whole before the error are not lost.
+    /// The frame's head event (as far as the frame has told) is made
+    /// pending, then the rows, then `e`. `false` when no rows were held.
+    #[cold]
+    fn salvage(&mut self, chunk: &[u8], e: Error) -> bool {
+        let capturing = self.pos == Pos::Capture(Target::HeldRows);
+        // Or the rows are all held, and the frame failed after them.
+        let whole = self.frame.has_rows && self.frame.head.is_none() && !self.held.is_empty();
+        if !(capturing || whole) || self.deferred.is_some() || self.frame.head.is_some() {
+            return false;
+        }
+        let open = self
+            .frame
+            .table_id
+            .is_some_and(|id| self.open.iter().any(|o| o.id == id));
+        let h = match self.frame.kind(open) {
+            _ if self.frame.v1 => Head::V1Table,
+            FrameType::DataTable => Head::DataTable,
+            FrameType::TableFragment => Head::Fragment,
+            _ => return false,
+        };
+        if capturing {
+            let lx = &self.lexer;
+            let end = usize::try_from(e.offset().saturating_sub(lx.base)).unwrap_or(usize::MAX);
+            let mut held = core::mem::take(&mut self.held);
+            held.clear();
+            held.extend_from_slice(&lx.spill);
+            held.extend_from_slice(chunk.get(lx.cap_chunk_start..end).unwrap_or(&[]));
+            self.held = held;
+            self.held_abs = self.capture_abs;
+            self.lexer.end_outer();
+        }
+        self.lead = Some(self.set_head(h));
+        self.start_replay(None);
+        self.deferred = Some(e);
+        true
     }
 
     /// Bytes consumed so far, over all chunks (joined chunks count whole).
@@ -620,9 +881,13 @@ impl Decoder {
     }
 
     fn begin_capture(&mut self, t: &Token, pos: Pos) {
+        let (limit, kind) = if pos == Pos::Capture(Target::HeldRows) {
+            (self.cfg.max_held_rows_bytes, ErrorKind::HeldRowsTooLarge)
+        } else {
+            (self.cfg.max_row_bytes, ErrorKind::RowTooLarge)
+        };
         let p = (t.abs - self.lexer.base) as usize;
-        self.lexer
-            .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
+        self.lexer.begin_outer(p, limit, kind);
         self.lexer.want_unesc = false;
         self.capture_start = 0;
         self.capture_abs = t.abs;
@@ -673,6 +938,9 @@ impl Decoder {
             },
             Pos::V2Frames => match t.kind {
                 K::BeginObj => {
+                    if self.completion_seen {
+                        return Err(Error::new(ErrorKind::FrameAfterCompletion, t.abs));
+                    }
                     self.frame.reset(false, 0);
                     self.pos = Pos::FrameKey;
                 }
@@ -752,6 +1020,9 @@ impl Decoder {
             },
             Pos::V1Tables => match t.kind {
                 K::BeginObj => {
+                    if usize::try_from(self.v1_count).is_ok_and(|n| n >= self.cfg.max_tables) {
+                        return Err(Error::new(ErrorKind::TooManyTables, t.abs));
+                    }
                     self.frame.reset(true, self.v1_count);
                     self.v1_count += 1;
                     self.pos = Pos::FrameKey;
@@ -762,6 +1033,10 @@ impl Decoder {
             Pos::FrameKey => match t.kind {
                 K::Str => {
                     let prop = Prop::from_key(self.text_of(chunk, &t));
+                    if self.frame.seen & prop.bit() != 0 {
+                        return Err(Error::new(ErrorKind::DuplicateProperty, t.abs));
+                    }
+                    self.frame.seen |= prop.bit();
                     self.pos = Pos::FrameValue(prop);
                 }
                 K::EndObj => {
@@ -847,6 +1122,13 @@ impl Decoder {
                         Target::FrameErrors => {
                             let s = str_from_validated(self.lexer.bytes(chunk, start, end));
                             self.frame.errors = Some(String::from(s));
+                            self.pos = Pos::FrameKey;
+                        }
+                        Target::HeldRows => {
+                            self.held.clear();
+                            self.held
+                                .extend_from_slice(self.lexer.bytes(chunk, start, end));
+                            self.held_abs = self.capture_abs;
                             self.pos = Pos::FrameKey;
                         }
                         Target::Exceptions => {
@@ -1068,7 +1350,7 @@ impl Decoder {
                 _ => return Err(Self::unexpected(&t)),
             },
             Prop::Rows => match t.kind {
-                K::BeginArr => return Ok(self.begin_rows(&t)),
+                K::BeginArr => return self.begin_rows(&t),
                 K::Null => {}
                 _ => return Err(Self::unexpected(&t)),
             },
@@ -1087,89 +1369,143 @@ impl Decoder {
         Ok(None)
     }
 
-    fn begin_rows(&mut self, t: &Token) -> Option<Emit> {
-        let f = &self.frame;
-        let head = if f.v1 {
-            Some(Head::V1Table)
-        } else {
-            match f.frame_type {
-                Some(FrameType::DataTable) => Some(Head::DataTable),
-                Some(FrameType::TableFragment) => Some(Head::Fragment),
-                Some(_) => None,
-                None => {
-                    let open = f
-                        .table_id
-                        .is_some_and(|id| self.open.iter().any(|o| o.id == id));
-                    if f.fragment_type.is_some() || f.field_count.is_some() {
-                        Some(Head::Fragment)
-                    } else if f.columns_seen || f.kind.is_some() || f.name.is_some() {
-                        Some(Head::DataTable)
-                    } else if open {
-                        Some(Head::Fragment)
-                    } else {
-                        Some(Head::DataTable)
-                    }
-                }
-            }
-        };
-        match head {
+    fn begin_rows(&mut self, t: &Token) -> Result<Option<Emit>, Error> {
+        if self.frame.head.is_some() {
+            // Only in a replay (see `start_replay`): the head event is out.
+            self.pos = Pos::Rows;
+            return Ok(None);
+        }
+        self.frame.has_rows = true;
+        match self.frame.rows_plan() {
             // Rows of a frame that carries none (or of an unknown frame).
             None => {
                 self.skip(t, Pos::FrameKey);
-                None
+                Ok(None)
             }
-            Some(h) => {
+            Some(Plan::Hold) => {
+                self.begin_capture(t, Pos::Capture(Target::HeldRows));
+                Ok(None)
+            }
+            Some(Plan::Stream(h)) => {
+                self.register(self.frame.table_id, t.abs)?;
                 self.pos = Pos::Rows;
-                if self.frame.head.is_some() {
-                    // A second `Rows` in the same frame: its rows follow the first ones.
-                    return None;
-                }
-                self.frame.head = Some(h);
-                self.frame.open_idx = match h {
-                    Head::Fragment => self
-                        .frame
-                        .table_id
-                        .and_then(|id| self.open.iter().position(|o| o.id == id)),
-                    _ => None,
-                };
-                Some(Emit::Head(h))
+                Ok(Some(self.set_head(h)))
             }
         }
     }
 
+    /// Counts the table `id` names (see [`DecoderConfig::max_tables`]).
+    fn register(&mut self, id: Option<i64>, abs: u64) -> Result<(), Error> {
+        if self.frame.v1 {
+            return Ok(());
+        }
+        if let Some(id) = id {
+            if !self.table_ids.contains(&id) {
+                if self.table_ids.len() >= self.cfg.max_tables {
+                    return Err(Error::new(ErrorKind::TooManyTables, abs));
+                }
+                self.table_ids.insert(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// The frame's head is `h`: its head event is next.
+    fn set_head(&mut self, h: Head) -> Emit {
+        self.frame.head = Some(h);
+        self.frame.open_idx = match h {
+            Head::Fragment => self
+                .frame
+                .table_id
+                .and_then(|id| self.open.iter().position(|o| o.id == id)),
+            _ => None,
+        };
+        Emit::Head(h)
+    }
+
+    /// Hands out the held rows of the frame (after its head event, before
+    /// its end event `then`): a decoder of their own, with the same limits,
+    /// set inside the frame's `Rows` with its columns, decodes them from
+    /// their offset on.
+    fn start_replay(&mut self, then: Option<Emit>) {
+        let mut dec = Decoder::with_config(self.cfg.clone());
+        dec.sniff = Sniff::Done;
+        dec.format = self.format;
+        dec.lexer.base = self.held_abs;
+        // Cells borrow from the decoder's buffer, not from a chunk.
+        dec.joined = true;
+        let f = &mut dec.frame;
+        f.v1 = self.frame.v1;
+        f.v1_index = self.frame.v1_index;
+        f.table_id = self.frame.table_id;
+        f.columns = self.row_columns().to_vec();
+        // Not `Fragment`: the columns are the frame's own here.
+        f.head = Some(Head::DataTable);
+        dec.pos = Pos::FrameValue(Prop::Rows);
+        let bytes = core::mem::take(&mut self.held);
+        self.replay = Some(alloc::boxed::Box::new(Replay {
+            dec,
+            bytes,
+            pos: 0,
+            done: false,
+        }));
+        self.pending = then;
+    }
+
     fn end_frame(&mut self, abs: u64) -> Result<Option<Emit>, Error> {
+        let held = self.frame.has_rows && self.frame.head.is_none();
         if self.frame.v1 {
             if self.frame.head.is_none() {
-                self.frame.head = Some(Head::V1Table);
-                self.pending = Some(Emit::V1End);
-                return Ok(Some(Emit::Head(Head::V1Table)));
+                let h = self.set_head(Head::V1Table);
+                if held {
+                    self.start_replay(Some(Emit::V1End));
+                } else {
+                    self.pending = Some(Emit::V1End);
+                }
+                return Ok(Some(h));
             }
             return Ok(Some(Emit::V1End));
         }
-        let ty = match (self.frame.head, self.frame.frame_type) {
-            // A frame that sent `Rows` before saying what it is: its end
-            // event follows what it said.
-            (Some(_), Some(t @ (FrameType::DataTable | FrameType::TableFragment))) => t,
-            (Some(Head::Fragment), _) => FrameType::TableFragment,
-            (Some(_), _) => FrameType::DataTable,
-            (None, _) => self.frame.infer(),
+        let open = |id: Option<i64>| id.is_some_and(|id| self.open.iter().any(|o| o.id == id));
+        let ty = self.frame.kind(open(self.frame.table_id));
+        let head = match ty {
+            FrameType::DataTable => Some(Head::DataTable),
+            FrameType::TableFragment => Some(Head::Fragment),
+            _ => None,
         };
+        if let Some(h) = self.frame.head {
+            if head != Some(h) {
+                // Rows handed out as one kind of frame; the frame turned
+                // out to be another.
+                return Err(Error::new(ErrorKind::FrameTypeMismatch, abs));
+            }
+        }
+        if matches!(
+            ty,
+            FrameType::TableFragment | FrameType::TableProgress | FrameType::TableCompletion
+        ) && self.frame.table_id.is_none()
+        {
+            return Err(Error::new(ErrorKind::MissingProperty, abs));
+        }
+        if matches!(
+            ty,
+            FrameType::DataTable
+                | FrameType::TableHeader
+                | FrameType::TableFragment
+                | FrameType::TableProgress
+                | FrameType::TableCompletion
+        ) {
+            self.register(self.frame.table_id, abs)?;
+        }
         match ty {
             FrameType::DataTable | FrameType::TableFragment if self.frame.head.is_none() => {
-                let h = if ty == FrameType::DataTable {
-                    Head::DataTable
+                let h = self.set_head(head.unwrap_or(Head::DataTable));
+                if held {
+                    self.start_replay(Some(Emit::End(ty)));
                 } else {
-                    Head::Fragment
-                };
-                self.frame.head = Some(h);
-                if h == Head::Fragment {
-                    self.frame.open_idx = self
-                        .frame
-                        .table_id
-                        .and_then(|id| self.open.iter().position(|o| o.id == id));
+                    self.pending = Some(Emit::End(ty));
                 }
-                self.pending = Some(Emit::End(ty));
-                return Ok(Some(Emit::Head(h)));
+                return Ok(Some(h));
             }
             FrameType::TableHeader => {
                 // Without a TableId no fragment can refer to it.
@@ -1194,7 +1530,78 @@ impl Decoder {
             FrameType::DataSetCompletion => self.completion_seen = true,
             _ => {}
         }
+        if held {
+            // Rows of a frame that carries none: skipped, as when its
+            // FrameType comes first.
+            self.held = Vec::new();
+        }
         Ok(Some(Emit::End(ty)))
+    }
+
+    /// Decodes `chunk` from `*pos` until an event is ready: `Ok(None)` when
+    /// the chunk is used up (`*done` is then set). `hold`: a row cut by the
+    /// chunk's end may wait whole for the next chunk (joined chunks only,
+    /// see [`DecoderConfig::join_chunks`]).
+    #[inline(always)]
+    fn step(
+        &mut self,
+        chunk: &[u8],
+        pos: &mut usize,
+        done: &mut bool,
+        hold: bool,
+    ) -> Result<Option<Emit>, Error> {
+        loop {
+            if *done {
+                return Ok(None);
+            }
+            if self.pos == Pos::Rows && self.lexer.between_tokens() {
+                if let Some(p) = self.lexer.fast_next_row(chunk, pos) {
+                    self.begin_row(p);
+                }
+            }
+            if self.pos == Pos::Row && self.depth == 0 && self.lexer.between_tokens() {
+                let max = self.cfg.max_columns;
+                match self
+                    .lexer
+                    .fast_cells(chunk, pos, &mut self.cells, max, hold)
+                {
+                    Cells::Row(end) => {
+                        self.lexer.end_outer();
+                        self.pos = Pos::Rows;
+                        return Ok(Some(Emit::Row { end }));
+                    }
+                    Cells::Short => {
+                        // The rest of the buffer is the beginning of a
+                        // cell: it waits for the next chunk.
+                        self.acc_pos = *pos;
+                        self.acc_cut = true;
+                        *done = true;
+                        return Ok(None);
+                    }
+                    Cells::Stop => {}
+                }
+            } else if self.pos == Pos::Row
+                && self.depth > 0
+                && self.lexer.between_tokens()
+                && self.nested_rest(chunk, pos)?
+            {
+                continue;
+            }
+            let Some(t) = self.lexer.next(chunk, pos)? else {
+                if self.joined {
+                    // The lexer keeps referring to the buffer.
+                    self.acc_pos = *pos;
+                    self.acc_cut = false;
+                } else {
+                    self.lexer.end_chunk(chunk, *pos);
+                }
+                *done = true;
+                return Ok(None);
+            };
+            if let Some(e) = self.handle(t, chunk, *pos)? {
+                return Ok(Some(e));
+            }
+        }
     }
 
     fn table_info(&self) -> TableInfo<'_> {
@@ -1335,71 +1742,55 @@ impl Feed<'_, '_> {
         let dec = &mut *self.dec;
         // What is decoded: the chunk in place, or the join buffer.
         let chunk: &[u8] = if dec.joined { &self.acc } else { self.chunk };
+        if let Some(e) = dec.lead.take() {
+            return Ok(Some(dec.build(e, chunk)));
+        }
+        if dec.replay.is_some() {
+            let mut emit = None;
+            if let Some(r) = dec.replay.as_deref_mut() {
+                match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
+                    Ok(e) => emit = e,
+                    Err(e) => return Err(dec.fail(e)),
+                }
+            }
+            match emit {
+                Some(e) => {
+                    return match dec.replay.as_deref_mut() {
+                        Some(r) => Ok(Some(r.dec.build(e, &r.bytes))),
+                        None => Ok(None),
+                    }
+                }
+                // All handed out: the frame's end event is pending, or
+                // the error that cut the rows short.
+                None => {
+                    dec.replay = None;
+                    if let Some(e) = dec.deferred.take() {
+                        return Err(dec.fail(e));
+                    }
+                }
+            }
+        }
         let emit = match dec.pending.take() {
             Some(e) => e,
-            None => loop {
-                if self.done {
-                    return Ok(None);
-                }
-                if dec.pos == Pos::Rows && dec.lexer.between_tokens() {
-                    if let Some(p) = dec.lexer.fast_next_row(chunk, &mut self.pos) {
-                        dec.begin_row(p);
-                    }
-                }
-                if dec.pos == Pos::Row && dec.depth == 0 && dec.lexer.between_tokens() {
-                    let max = dec.cfg.max_columns;
-                    // Nothing is held at the end of a large chunk joined
-                    // only to finish what the chunk before left: the next
-                    // one is decoded in place again.
-                    let hold =
-                        dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
-                    match dec
-                        .lexer
-                        .fast_cells(chunk, &mut self.pos, &mut dec.cells, max, hold)
-                    {
-                        Cells::Row(end) => {
-                            dec.lexer.end_outer();
-                            dec.pos = Pos::Rows;
-                            break Emit::Row { end };
+            None => {
+                // Rows are held back only at the end of a small joined chunk.
+                let hold = dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
+                match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
+                    Ok(Some(e)) => e,
+                    Ok(None) => return Ok(None),
+                    Err(e) => {
+                        if !dec.salvage(chunk, e) {
+                            return Err(dec.fail(e));
                         }
-                        Cells::Short => {
-                            // The rest of the buffer is the beginning of a
-                            // cell: it waits for the next chunk.
-                            dec.acc_pos = self.pos;
-                            dec.acc_cut = true;
-                            self.done = true;
-                            return Ok(None);
-                        }
-                        Cells::Stop => {}
-                    }
-                } else if dec.pos == Pos::Row && dec.depth > 0 && dec.lexer.between_tokens() {
-                    match dec.nested_rest(chunk, &mut self.pos) {
-                        Ok(true) => continue,
-                        Ok(false) => {}
-                        Err(e) => return Err(dec.fail(e)),
-                    }
-                }
-                let t = match dec.lexer.next(chunk, &mut self.pos) {
-                    Ok(Some(t)) => t,
-                    Ok(None) => {
-                        if dec.joined {
-                            // The lexer keeps referring to the buffer.
-                            dec.acc_pos = self.pos;
-                            dec.acc_cut = false;
-                        } else {
-                            dec.lexer.end_chunk(chunk, self.pos);
-                        }
+                        // The error waits behind the rows held before it.
                         self.done = true;
-                        return Ok(None);
+                        match dec.lead.take() {
+                            Some(h) => h,
+                            None => return Err(dec.fail(e)),
+                        }
                     }
-                    Err(e) => return Err(dec.fail(e)),
-                };
-                match dec.handle(t, chunk, self.pos) {
-                    Ok(Some(e)) => break e,
-                    Ok(None) => {}
-                    Err(e) => return Err(dec.fail(e)),
                 }
-            },
+            }
         };
         Ok(Some(dec.build(emit, chunk)))
     }
@@ -1481,7 +1872,8 @@ mod tests {
         whitespace_body: " \n" => UnexpectedEof @ 2;
         scalar_body: "42" => NotAResponse @ 0;
         text_body: "Bad request" => NotAResponse @ 0;
-        bom_body: "\u{feff}[]" => NotAResponse @ 0;
+        bom_body: "\u{feff}[]" => MissingCompletion @ 5;
+        bom_twice: "\u{feff}\u{feff}[]" => NotAResponse @ 3;
         truncated_frame: "[{\"FrameType\":\"DataSe" => UnexpectedEof @ 21;
         missing_completion: "[]" => MissingCompletion @ 2;
         trailing_comma_array: "[{},]" => TrailingComma @ 4;

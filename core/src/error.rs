@@ -38,7 +38,10 @@ pub enum ErrorKind {
     RowTooLarge,
     /// A row or a table has more cells or columns than the configured limit.
     TooManyColumns,
-    /// More tables open at once than the configured limit.
+    /// More progressive tables open at once, or more tables in the
+    /// response, than the configured limits
+    /// ([`crate::DecoderConfig::max_open_tables`],
+    /// [`crate::DecoderConfig::max_tables`]).
     TooManyTables,
     /// `finish` was called while an event was still waiting to be drained:
     /// the caller dropped a `Feed` early and did not feed the rest (even an
@@ -48,6 +51,30 @@ pub enum ErrorKind {
     UnexpectedType,
     /// A number property (TableId, RowCount, ...) is out of range.
     NumberOutOfRange,
+    /// The body starts with the gzip magic bytes: it was saved or received
+    /// compressed (`Content-Encoding: gzip`). Decompress it first.
+    GzipBody,
+    /// The body starts with a zlib header (`Content-Encoding: deflate`).
+    /// Decompress it first.
+    ZlibBody,
+    /// A frame (or V1 table) has the same property twice: which one holds
+    /// is not defined, so the frame is rejected rather than read one way.
+    DuplicateProperty,
+    /// A frame after the `DataSetCompletion` frame, which the protocol
+    /// makes the last one.
+    FrameAfterCompletion,
+    /// A frame lacks a property the protocol requires of its kind
+    /// (`TableId` on `TableFragment`, `TableProgress`, `TableCompletion`).
+    MissingProperty,
+    /// A `FrameType` that contradicts what the frame's rows were already
+    /// decoded as (its other properties, sent before its `Rows`, said
+    /// otherwise).
+    FrameTypeMismatch,
+    /// The rows of a frame sent before the properties that tell which
+    /// table they belong to (kind, id, name, columns) are held until the
+    /// frame ends; they exceed the configured limit
+    /// ([`crate::DecoderConfig::max_held_rows_bytes`]).
+    HeldRowsTooLarge,
 }
 
 impl ErrorKind {
@@ -69,10 +96,21 @@ impl ErrorKind {
             ErrorKind::TokenTooLong => "token longer than the configured limit",
             ErrorKind::RowTooLarge => "row longer than the configured limit",
             ErrorKind::TooManyColumns => "more cells or columns than the configured limit",
-            ErrorKind::TooManyTables => "more open tables than the configured limit",
+            ErrorKind::TooManyTables => "more tables than the configured limit",
             ErrorKind::EventsPending => "finish called with events still pending",
             ErrorKind::UnexpectedType => "value of an unexpected type",
             ErrorKind::NumberOutOfRange => "number out of range",
+            ErrorKind::GzipBody => "gzip-compressed body: decompress it first",
+            ErrorKind::ZlibBody => "zlib-compressed body: decompress it first",
+            ErrorKind::DuplicateProperty => "property repeated in a frame",
+            ErrorKind::FrameAfterCompletion => "frame after the DataSetCompletion frame",
+            ErrorKind::MissingProperty => "frame lacks a required property (TableId)",
+            ErrorKind::FrameTypeMismatch => {
+                "FrameType contradicts the frame's rows, already decoded as another kind"
+            }
+            ErrorKind::HeldRowsTooLarge => {
+                "rows sent before their frame's kind, id, name or columns exceed the configured limit"
+            }
         }
     }
 }

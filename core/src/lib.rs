@@ -33,6 +33,8 @@
 //!   error types implement `core::error::Error` either way. Without `std` the
 //!   crate needs only `core` and `alloc` (it builds for
 //!   `thumbv7em-none-eabihf`).
+//! - `chrono`, `time`, `jiff`, `uuid`, `rust_decimal`: exact conversions of
+//!   the value types into those crates' types (see [`interop`]); `no_std`.
 #![no_std]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -46,6 +48,7 @@ mod cell;
 mod decoder;
 mod error;
 mod event;
+pub mod interop;
 mod json_check;
 mod lex;
 mod owned;

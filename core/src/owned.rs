@@ -187,6 +187,19 @@ impl Event<'_> {
 
 /// Decodes a whole body. On error, the events decoded before it are lost:
 /// use [`decode_chunks`] to keep them.
+///
+/// ```
+/// use kusto_frames::{decode_slice, ErrorKind, OwnedEvent};
+///
+/// let body = br#"{"Tables":[{"TableName":"Table_0","Columns":[{"ColumnName":"n","DataType":"Int64"}],"Rows":[[1],[2]]}]}"#;
+/// let events = decode_slice(body)?;
+/// let rows = events.iter().filter(|e| matches!(e, OwnedEvent::Row(_))).count();
+/// assert_eq!(rows, 2);
+/// // A truncated body is an error with its byte offset.
+/// let e = decode_slice(&body[..40]).unwrap_err();
+/// assert_eq!((e.kind(), e.offset()), (ErrorKind::UnexpectedEof, 40));
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 pub fn decode_slice(body: &[u8]) -> Result<Vec<OwnedEvent>, Error> {
     let (events, r) = decode_chunks([body]);
     r.map(|()| events)

@@ -2,11 +2,12 @@
 //! error a body can report (in a 200 response too).
 
 use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::cell::{Cell, CellKind};
-use crate::event::{Event, Row, TableInfo, TableKind};
+use crate::cell::Cell;
+use crate::event::{Event, TableInfo, TableKind};
 use crate::value::{convert, ScalarType, Value};
 
 /// A parsed JSON value, for the small error objects the service sends.
@@ -210,6 +211,21 @@ pub struct OneApiError {
 }
 
 impl OneApiError {
+    /// About how many bytes of text it holds, its inner errors included.
+    fn weight(&self) -> usize {
+        let s = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+        s(&self.code)
+            + s(&self.message)
+            + s(&self.error_type)
+            + s(&self.detail)
+            + self
+                .context
+                .iter()
+                .map(|(k, v)| k.len() + v.len())
+                .sum::<usize>()
+            + self.inner.as_deref().map_or(0, OneApiError::weight)
+    }
+
     /// Reads an error object: the value of `error`, or a `{"error":{...}}`
     /// wrapper.
     pub fn from_json(v: &Json) -> Option<OneApiError> {
@@ -399,8 +415,40 @@ pub enum ResponseError {
 }
 
 impl ResponseError {
-    /// `false` when the service marked every error it sent `@permanent`:
-    /// `true` means a retry may help.
+    /// About how many bytes of text the error holds.
+    fn weight(&self) -> usize {
+        let all = |es: &[OneApiError]| es.iter().map(OneApiError::weight).sum::<usize>();
+        match self {
+            ResponseError::Body { error, raw } => {
+                raw.len() + error.as_ref().map_or(0, OneApiError::weight)
+            }
+            ResponseError::Row { errors, raw, .. } => raw.len() + all(errors),
+            ResponseError::Table { errors, .. } | ResponseError::DataSet { errors } => all(errors),
+            ResponseError::Cancelled => 0,
+            ResponseError::QueryCompletion { row, .. } | ResponseError::QueryStatus { row, .. } => {
+                row.len()
+            }
+            ResponseError::Exceptions(s) => s.len(),
+        }
+    }
+
+    /// `true` when the service marked an error it sent `@permanent: true`:
+    /// a retry gives the same answer (see [`is_retryable`]).
+    pub fn is_permanent(&self) -> bool {
+        let permanent = |es: &[OneApiError]| es.iter().any(|e| e.permanent == Some(true));
+        match self {
+            ResponseError::Body { error, .. } => {
+                error.as_ref().is_some_and(|e| e.permanent == Some(true))
+            }
+            ResponseError::Row { errors, .. }
+            | ResponseError::Table { errors, .. }
+            | ResponseError::DataSet { errors } => permanent(errors),
+            _ => false,
+        }
+    }
+
+    /// `true` when the service marked an error it sent `@permanent: false`:
+    /// a retry may succeed (see [`is_retryable`]).
     pub fn is_transient(&self) -> bool {
         let transient = |es: &[OneApiError]| es.iter().any(|e| e.permanent == Some(false));
         match self {
@@ -435,6 +483,36 @@ pub enum Outcome {
 /// [`ErrorTracker::with_limit`] errors (1024 by default) so that a hostile
 /// stream of error rows cannot grow its memory; [`ErrorTracker::dropped`]
 /// counts the ones past the limit.
+///
+/// ```
+/// use kusto_frames::Decoder;
+/// use kusto_frames::response::{ErrorTracker, ResponseError};
+///
+/// // Rows, then an error object in place of a row: a partial failure.
+/// let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T",
+///  "Columns":[{"ColumnName":"x","ColumnType":"long"}],
+///  "Rows":[[1],{"OneApiErrors":[{"error":{"code":"LimitsExceeded","message":"too many rows"}}]}]},
+/// {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}]"#;
+/// let (mut dec, mut tracker) = (Decoder::new(), ErrorTracker::new());
+/// let mut feed = dec.feed(body);
+/// while let Some(ev) = feed.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// drop(feed);
+/// dec.finish()?;
+/// let errors = tracker.finish();
+/// assert_eq!(errors.len(), 2);
+/// match &errors[0] {
+///     ResponseError::Row { table_id, errors, .. } => {
+///         assert_eq!(*table_id, Some(1));
+///         assert_eq!(errors[0].code.as_deref(), Some("LimitsExceeded"));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(matches!(errors[1], ResponseError::DataSet { .. }));
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ErrorTracker {
     errors: Vec<ResponseError>,
@@ -443,68 +521,16 @@ pub struct ErrorTracker {
     /// Current table: is it QueryCompletionInformation, and its Level column.
     qci_level: Option<usize>,
     /// Progressive QueryCompletionInformation tables: id and Level column.
-    qci_tables: Vec<(i64, usize)>,
+    qci_tables: BTreeMap<i64, usize>,
     /// V1: per table index, the failing Severity rows of QueryStatus-shaped tables.
     v1_status: Vec<(i64, ResponseError)>,
     v1_severity: Option<usize>,
     v1_toc: Option<(usize, usize)>,
     v1_kinds: Vec<(i64, String)>,
     v1_tables: i64,
-    /// Rows of the current table, kept while what tells whether they report
-    /// errors (its kind, columns or id) has not arrived yet.
-    held: Option<Held>,
-}
-
-/// The rows of a table whose frame sent `Rows` before the properties that
-/// tell whether they report errors: judged when the frame ends.
-#[derive(Debug, Clone, Default)]
-struct Held {
-    rows: Vec<HeldRow>,
-    /// Bytes of cell text kept in `rows`.
+    /// Bytes of text the kept errors hold, and the limit.
     bytes: usize,
-    /// Rows past the tracker's limit or [`HELD_BYTES`], not kept.
-    overflow: u64,
-}
-
-/// How many bytes of cell text [`ErrorTracker`] keeps, at most, for the
-/// rows of one frame whose properties come after them (one row more may
-/// pass it).
-const HELD_BYTES: usize = 1 << 20;
-
-/// A row kept by [`Held`]: its table id, and each cell's kind, raw JSON and
-/// text.
-#[derive(Debug, Clone)]
-struct HeldRow {
-    table_id: Option<i64>,
-    cells: Vec<(CellKind, String, String)>,
-}
-
-impl HeldRow {
-    fn new(row: &Row<'_>) -> Self {
-        HeldRow {
-            table_id: row.table_id(),
-            cells: row
-                .cells()
-                .map(|c| (c.kind(), String::from(c.raw()), String::from(c.text())))
-                .collect(),
-        }
-    }
-
-    /// Bytes of text it holds.
-    fn size(&self) -> usize {
-        self.cells.iter().map(|(_, r, t)| r.len() + t.len()).sum()
-    }
-
-    /// The row as sent.
-    fn text(&self) -> String {
-        row_text(self.cells.iter().map(|(_, raw, _)| raw.as_str()))
-    }
-
-    fn cell(&self, i: usize) -> Option<Cell<'_>> {
-        self.cells
-            .get(i)
-            .map(|(kind, raw, text)| Cell::new(*kind, raw, text))
-    }
+    max_bytes: usize,
 }
 
 fn find_col(cols: &[crate::event::Column], name: &str) -> Option<usize> {
@@ -563,13 +589,14 @@ impl ErrorTracker {
             limit,
             dropped: 0,
             qci_level: None,
-            qci_tables: Vec::new(),
+            qci_tables: BTreeMap::new(),
             v1_status: Vec::new(),
             v1_severity: None,
             v1_toc: None,
             v1_kinds: Vec::new(),
             v1_tables: 0,
-            held: None,
+            bytes: 0,
+            max_bytes: 16 << 20,
         }
     }
 
@@ -579,73 +606,52 @@ impl ErrorTracker {
     }
 
     fn push(&mut self, e: ResponseError) {
-        if self.errors.len() < self.limit {
+        let w = e.weight();
+        // The first error is always kept, whatever its size: a response
+        // that reported one never looks clean.
+        let fits = self.errors.is_empty() || self.bytes.saturating_add(w) <= self.max_bytes;
+        if self.errors.len() < self.limit && fits {
+            self.bytes = self.bytes.saturating_add(w);
             self.errors.push(e);
         } else {
             self.dropped += 1;
         }
     }
 
+    /// Keeps at most about `n` bytes of error text (the errors' raw JSON,
+    /// rows and messages); errors past it are counted in
+    /// [`ErrorTracker::dropped`], except the first, which is always kept.
+    /// Default 16 MiB.
+    pub fn max_bytes(&mut self, n: usize) -> &mut Self {
+        self.max_bytes = n;
+        self
+    }
+
     /// Records the errors `ev` reports.
     ///
-    /// A frame may send its `Rows` before the properties that tell whether
-    /// they report errors (a `DataTable`'s `TableKind` or `Columns`, a
-    /// `TableFragment`'s `TableId`, a V1 table's `Columns`): its rows are
-    /// then kept (at most the limit, and about 1 MiB of their text; past
-    /// that they count as [`ErrorTracker::dropped`] if the table turns out
-    /// to report errors) and judged when the frame ends.
+    /// Rows are judged as they arrive: the decoder hands a row out only
+    /// after a head event that carries all the frame says of its table
+    /// (a frame that sends `Rows` before its `TableKind`, `Columns` or
+    /// `TableId` has its rows held by the decoder until the frame ends).
     pub fn observe(&mut self, ev: &Event<'_>) {
         match ev {
-            Event::DataTable(t) => {
-                self.qci_level = qci_level(t);
-                self.hold_if(t.kind.is_none() || t.columns.is_empty());
-            }
-            Event::DataTableEnd(t) => {
-                if let Some(held) = self.held.take() {
-                    self.qci_level = qci_level(t);
-                    self.judge(held);
-                }
-            }
+            Event::DataTable(t) => self.qci_level = qci_level(t),
             Event::TableHeader(t) => {
                 if let (Some(id), Some(li)) = (t.table_id, qci_level(t)) {
-                    if self.qci_tables.len() < self.limit {
-                        self.qci_tables.push((id, li));
+                    if self.qci_tables.len() < self.limit || self.qci_tables.contains_key(&id) {
+                        self.qci_tables.insert(id, li);
                     }
                 }
             }
-            Event::TableFragment(f) => {
-                self.qci_level = self.qci_fragment(f.table_id);
-                self.hold_if(f.table_id.is_none() && !self.qci_tables.is_empty());
-            }
-            Event::TableFragmentEnd(f) => {
-                if let Some(held) = self.held.take() {
-                    self.qci_level = self.qci_fragment(f.table_id);
-                    self.judge(held);
-                }
-            }
+            Event::TableFragment(f) => self.qci_level = self.qci_fragment(f.table_id),
             Event::V1Table(t) => {
                 self.qci_level = None;
                 self.v1_tables = t.table_id.unwrap_or(0) + 1;
                 self.v1_columns(t);
-                self.hold_if(t.columns.is_empty());
             }
-            Event::V1TableEnd(t) => {
-                if let Some(held) = self.held.take() {
-                    self.v1_columns(t);
-                    self.judge(held);
-                }
-            }
-            Event::Row(row) => match &mut self.held {
-                Some(held) if held.rows.len() < self.limit && held.bytes < HELD_BYTES => {
-                    let kept = HeldRow::new(row);
-                    held.bytes += kept.size();
-                    held.rows.push(kept);
-                }
-                Some(held) => held.overflow += 1,
-                None => self.row(row.table_id(), &|i| row.cell(i), &|| {
-                    row_text(row.cells().map(|c| c.raw()))
-                }),
-            },
+            Event::Row(row) => self.row(row.table_id(), &|i| row.cell(i), &|| {
+                row_text(row.cells().map(|c| c.raw()))
+            }),
             Event::RowError(e) => self.push(ResponseError::Row {
                 table_id: e.table_id,
                 index: e.index,
@@ -694,31 +700,10 @@ impl ErrorTracker {
         }
     }
 
-    /// Starts keeping the rows of the frame that begins, if `hold`.
-    fn hold_if(&mut self, hold: bool) {
-        self.held = hold.then(Held::default);
-    }
-
-    /// Judges the rows kept while their table's properties were unknown,
-    /// now that they are known.
-    fn judge(&mut self, held: Held) {
-        for r in &held.rows {
-            self.row(r.table_id, &|i| r.cell(i), &|| r.text());
-        }
-        if held.overflow > 0
-            && (self.qci_level.is_some() || self.v1_severity.is_some() || self.v1_toc.is_some())
-        {
-            self.dropped += held.overflow;
-        }
-    }
-
     /// The Level column of the progressive QueryCompletionInformation table
     /// `id`, if it is one.
     fn qci_fragment(&self, id: Option<i64>) -> Option<usize> {
-        self.qci_tables
-            .iter()
-            .find(|(t, _)| Some(*t) == id)
-            .map(|(_, li)| *li)
+        self.qci_tables.get(&id?).copied()
     }
 
     /// The V1 table `t`: does it have the QueryStatus or the
@@ -786,12 +771,14 @@ impl ErrorTracker {
     /// TableOfContents, when the table has the QueryStatus columns.
     pub fn finish(mut self) -> Vec<ResponseError> {
         let kinds = core::mem::take(&mut self.v1_kinds);
+        let status_tables: BTreeSet<i64> = kinds
+            .iter()
+            .filter(|(_, kind)| kind == "QueryStatus")
+            .map(|(ord, _)| *ord)
+            .collect();
         let status = core::mem::take(&mut self.v1_status);
         for (table, err) in status {
-            let is_status = kinds.is_empty()
-                || kinds
-                    .iter()
-                    .any(|(ord, kind)| *ord == table && kind == "QueryStatus");
+            let is_status = kinds.is_empty() || status_tables.contains(&table);
             if is_status {
                 self.push(err);
             }
@@ -807,6 +794,24 @@ impl ErrorTracker {
 
 /// Classifies a whole response from its status code and the errors its body
 /// reported.
+///
+/// ```
+/// use kusto_frames::response::{classify, ErrorTracker, Outcome};
+/// use kusto_frames::Decoder;
+///
+/// let partial = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+/// {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false}]"#;
+/// let (mut dec, mut tracker) = (Decoder::new(), ErrorTracker::new());
+/// let mut feed = dec.feed(partial);
+/// while let Some(ev) = feed.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// let errors = tracker.finish();
+/// assert_eq!(classify(200, &errors), Outcome::PartialFailure);
+/// assert_eq!(classify(200, &[]), Outcome::Success);
+/// assert_eq!(classify(503, &[]), Outcome::Failed);
+/// # Ok::<(), kusto_frames::Error>(())
+/// ```
 pub fn classify(status: u16, errors: &[ResponseError]) -> Outcome {
     let st = Status::from_code(status);
     if !st.is_success()
@@ -822,10 +827,41 @@ pub fn classify(status: u16, errors: &[ResponseError]) -> Outcome {
     }
 }
 
-/// Whether retrying the request can help: 429 and 5xx, or errors the service
-/// marked `@permanent: false`.
+/// Whether retrying the request can help, from the HTTP status and the
+/// errors the body reported.
+///
+/// 1. An error the service marked `@permanent: true` (the outermost error of
+///    a body, or any error of a row, table or the dataset) means no, whatever
+///    the status: the service says a retry gives the same answer.
+/// 2. Otherwise the status decides, by the service's status table:
+///
+/// | status | meaning | retryable |
+/// |---|---|---|
+/// | 2xx (200 OK) | the query ran; failures are in the body | only if an error is marked `@permanent: false` |
+/// | 400 BadRequest, 401, 403, 404, 413, other 4xx | the request itself is wrong | no (`@permanent: false` does not change it) |
+/// | 429 TooManyRequests | throttled | yes |
+/// | 504 Timeout, 520 ServiceError, other 5xx | the service failed | yes |
+/// | anything else (1xx, 3xx) | | no |
+///
+/// ```
+/// use kusto_frames::response::{is_retryable, OneApiError, ResponseError};
+/// let throttled = is_retryable(429, &[]);
+/// assert!(throttled);
+/// let body = r#"{"error":{"code":"ServiceError","@permanent":true}}"#;
+/// let permanent = ResponseError::Body {
+///     error: OneApiError::parse_all(body).pop(),
+///     raw: body.to_owned(),
+/// };
+/// assert!(!is_retryable(520, &[permanent]));
+/// ```
 pub fn is_retryable(status: u16, errors: &[ResponseError]) -> bool {
-    Status::from_code(status).is_retryable() || errors.iter().any(ResponseError::is_transient)
+    if errors.iter().any(ResponseError::is_permanent) {
+        return false;
+    }
+    match status {
+        200..=299 => errors.iter().any(ResponseError::is_transient),
+        _ => Status::from_code(status).is_retryable(),
+    }
 }
 
 /// The correlation headers of a response.

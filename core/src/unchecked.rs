@@ -204,9 +204,10 @@ pub(crate) fn end_masks32(bytes: &[u8], i: usize) -> Option<[u32; 4]> {
 /// end the slice); elsewhere, and for slices shorter than sixteen bytes,
 /// one byte at a time.
 #[inline]
-pub(crate) fn find_byte(bytes: &[u8], mut i: usize, b: u8) -> Option<usize> {
+pub(crate) fn find_byte(bytes: &[u8], i: usize, b: u8) -> Option<usize> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
+    let i = {
+        let mut i = i;
         use core::arch::x86_64::{
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
         };
@@ -238,6 +239,7 @@ pub(crate) fn find_byte(bytes: &[u8], mut i: usize, b: u8) -> Option<usize> {
             let m = eq(block) >> (i - (end - 16));
             return (m != 0).then(|| i + m.trailing_zeros() as usize);
         }
-    }
+        i
+    };
     bytes.get(i..)?.iter().position(|&x| x == b).map(|k| i + k)
 }

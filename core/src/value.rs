@@ -117,6 +117,23 @@ impl ScalarType {
 ///
 /// Borrowed variants (`String`, `Decimal`, `Dynamic`, `Other`) borrow from the
 /// same buffer as the [`Cell`] they came from.
+///
+/// ```
+/// use kusto_frames::{Cell, CellKind};
+/// use kusto_frames::value::{convert, ScalarType, Value};
+///
+/// // A `long` sent as a JSON number, and as a string (V1 does that).
+/// let n = Cell::new(CellKind::Number, "42", "42");
+/// assert_eq!(convert(ScalarType::Long, n), Ok(Value::Long(42)));
+/// let s = Cell::new(CellKind::String, "\"42\"", "42");
+/// assert_eq!(convert(ScalarType::Long, s), Ok(Value::Long(42)));
+/// // An empty string in a typed column is null; a string column keeps it.
+/// let empty = Cell::new(CellKind::String, "\"\"", "");
+/// assert!(convert(ScalarType::Int, empty).unwrap().is_null());
+/// assert_eq!(convert(ScalarType::String, empty), Ok(Value::String("")));
+/// // A cell that does not fit its column is an error, not a null.
+/// assert!(convert(ScalarType::Bool, n).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'a> {
     /// JSON `null` in any column, or an empty string in a column whose type
@@ -1359,6 +1376,19 @@ fn put_digits(buf: &mut [u8], at: usize, width: usize, mut value: u64) {
 /// has negative ticks). Any `i64` is accepted by [`DateTime::from_ticks`];
 /// years outside that range are displayed with a sign or a fifth digit and do
 /// not parse back.
+///
+/// ```
+/// use kusto_frames::value::DateTime;
+///
+/// let d = DateTime::parse("2024-01-15T10:00:00.1234567Z").unwrap();
+/// assert_eq!(d.to_string(), "2024-01-15T10:00:00.1234567Z");
+/// let p = d.to_parts();
+/// assert_eq!((p.year, p.month, p.day, p.subsec_ticks), (2024, 1, 15, 1_234_567));
+/// // 100 ns ticks since 0001-01-01, as .NET counts them.
+/// assert_eq!(DateTime::from_ticks(d.ticks()), d);
+/// assert_eq!(DateTime::MAX.to_string(), "9999-12-31T23:59:59.9999999Z");
+/// assert!(DateTime::parse("2023-02-29T00:00:00Z").is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime {
     ticks: i64,
@@ -1589,6 +1619,18 @@ fn write_datetime_slow(f: &mut fmt::Formatter<'_>, p: &DateTimeParts) -> fmt::Re
 
 /// A `timespan`: a signed duration in 100-nanosecond ticks (the .NET
 /// `TimeSpan`).
+///
+/// ```
+/// use kusto_frames::value::TimeSpan;
+///
+/// let t = TimeSpan::parse("-1.02:03:04.5").unwrap();
+/// assert_eq!(t.ticks(), -(93_784 * 10_000_000 + 5_000_000));
+/// assert_eq!(t.to_string(), "-1.02:03:04.5000000");
+/// // A plain number of ticks is accepted too.
+/// assert_eq!(TimeSpan::parse("10000000"), TimeSpan::parse("00:00:01"));
+/// // Into `core::time::Duration` when non-negative (see `interop`).
+/// assert!(core::time::Duration::try_from(t).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct TimeSpan {
     ticks: i64,
@@ -1769,6 +1811,16 @@ fn decimal_width(mut v: u64) -> usize {
 
 /// A `guid`: 16 bytes in the order they are written in the text form (RFC
 /// 4122 byte order).
+///
+/// ```
+/// use kusto_frames::value::Guid;
+///
+/// let g = Guid::parse("0F8FAD5B-D9CB-469F-A165-70867728950E").unwrap();
+/// assert_eq!(g.to_string(), "0f8fad5b-d9cb-469f-a165-70867728950e");
+/// assert_eq!(g.as_bytes()[..2], [0x0f, 0x8f]);
+/// assert_eq!(Guid::from_bytes(*g.as_bytes()), g);
+/// assert!(Guid::parse("0f8fad5b").is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Guid([u8; 16]);
 
@@ -1859,6 +1911,18 @@ impl fmt::Display for Guid {
 /// The text is a number (`[+-]?digits[.digits][(e|E)[+-]digits]`, either
 /// side of the point may be empty but not both) or one of `NaN`, `Infinity`,
 /// `-Infinity`. Equality compares the text, so `1.0 != 1.00`.
+///
+/// ```
+/// use kusto_frames::value::Decimal;
+///
+/// let d = Decimal::parse("12345678901234567890.1230").unwrap();
+/// assert_eq!(d.text(), "12345678901234567890.1230");
+/// // Exact: mantissa and scale, as written.
+/// assert_eq!(d.to_scaled(), Some((123_456_789_012_345_678_901_230, 4)));
+/// assert_eq!(Decimal::parse("-1.5E+3").unwrap().to_scaled(), Some((-1500, 0)));
+/// assert!(Decimal::parse("NaN").unwrap().is_nan());
+/// assert!(Decimal::parse("1,5").is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Decimal<'a> {
     text: &'a str,

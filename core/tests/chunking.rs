@@ -230,6 +230,21 @@ fn dropping_a_feed_early_and_refeeding_the_rest() {
         if result.is_ok() {
             result = dec.finish();
         }
+        if result.is_err_and(|e| e.kind() == ErrorKind::EventsPending) {
+            // Held rows come out before the error (see `Decoder::finish`).
+            let mut feed = dec.feed(&[]);
+            result = loop {
+                match feed.next_event() {
+                    Ok(Some(ev)) => events.push(ev.to_owned()),
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            drop(feed);
+            if result.is_ok() {
+                result = dec.finish();
+            }
+        }
         assert_eq!((events, result), expect, "{s}");
     }
 }

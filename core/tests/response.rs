@@ -5,7 +5,7 @@ use kusto_frames::response::{
     classify, is_retryable, Correlation, ErrorTracker, Json, OneApiError, Outcome, ResponseError,
     Status,
 };
-use kusto_frames::Decoder;
+use kusto_frames::{decode_chunks_with, Decoder, DecoderConfig, ErrorKind};
 
 fn track_chunked(body: &[u8], chunk: usize) -> Vec<ResponseError> {
     let mut dec = Decoder::new();
@@ -345,40 +345,54 @@ fn v1_error_rows_are_found_in_any_property_order() {
 }
 
 #[test]
-fn rows_held_for_late_properties_are_bounded() {
+fn rows_sent_before_their_table_kind_are_judged_and_bounded() {
     // A table of `kind` whose rows, `n` times `row`, come before its kind.
     let rows_first = |kind: &str, row: &str, n: usize| {
         let rows = vec![row; n].join(",");
         format!(
-            r#"[{{"FrameType":"DataTable","Rows":[{rows}],"TableId":2,"TableKind":"{kind}","Columns":[{{"ColumnName":"Level","ColumnType":"int"}},{{"ColumnName":"LevelName","ColumnType":"string"}}]}},{{"FrameType":"DataSetCompletion","HasErrors":true}}]"#
+            r#"[{{"FrameType":"DataTable","Rows":[{rows}],"TableId":2,"TableName":"T","TableKind":"{kind}","Columns":[{{"ColumnName":"Level","ColumnType":"int"}},{{"ColumnName":"LevelName","ColumnType":"string"}}]}},{{"FrameType":"DataSetCompletion","HasErrors":true}}]"#
         )
     };
     let qci = "QueryCompletionInformation";
+    // The decoder holds the rows until the frame ends, then hands them out
+    // after a head event that has the kind: each is judged.
     let t = track_limited(rows_first(qci, r#"[2,"Error"]"#, 500).as_bytes(), 100);
-    // 100 rows kept and reported, 400 not kept, and the DataSet error.
+    // 100 rows kept and reported, 400 past the limit, and the DataSet error.
     assert_eq!(t.dropped(), 400 + 1);
     let errs = t.finish();
     assert_eq!(errs.len(), 100);
     assert!(errs
         .iter()
         .all(|e| matches!(e, ResponseError::QueryCompletion { level: 2, .. })));
+    for n in [1, 7, 64] {
+        let body = rows_first(qci, r#"[2,"Error"]"#, 50);
+        assert_eq!(
+            track_chunked(body.as_bytes(), n),
+            track_chunked(body.as_bytes(), body.len()),
+            "chunk {n}"
+        );
+    }
 
-    // Big rows: about 1 MiB of their text is kept, whatever the limit.
-    let big = format!(r#"[2,"{}"]"#, "x".repeat(8000));
-    let t = track_limited(rows_first(qci, &big, 300).as_bytes(), 1000);
-    // The errors so far: the rows kept, and the DataSet error.
-    let kept = t.errors().len() as u64 - 1;
-    // Each kept row holds 2 x 8002 bytes of text: 1 MiB is 66 of them.
-    assert!((60..=70).contains(&kept), "{kept} rows kept");
-    assert_eq!(t.dropped(), 300 - kept);
-    let errs = t.finish();
-    assert!(matches!(&errs[0], ResponseError::QueryCompletion { level: 2, row } if *row == big));
-
-    // A table that turns out to report no errors drops nothing.
+    // A table that turns out to report no errors: nothing reported.
     let t = track_limited(
         rows_first("PrimaryResult", r#"[2,"Error"]"#, 500).as_bytes(),
         100,
     );
     assert_eq!(t.dropped(), 0);
     assert_eq!(t.finish(), vec![ResponseError::DataSet { errors: vec![] }]);
+
+    // What the decoder holds is bounded: past `max_held_rows_bytes` the
+    // body is rejected at the offset where the limit was passed.
+    let big = format!(r#"[2,"{}"]"#, "x".repeat(8000));
+    let body = rows_first(qci, &big, 300);
+    let mut cfg = DecoderConfig::default();
+    cfg.max_held_rows_bytes(1 << 20);
+    for n in [1, 4096, body.len()] {
+        let mut dec = Decoder::with_config(cfg.clone());
+        let (_, r) = decode_chunks_with(&mut dec, body.as_bytes().chunks(n));
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::HeldRowsTooLarge, "chunk {n}");
+        // The `[` of `Rows` is at byte 33 (after `[{"FrameType":"DataTable","Rows":`).
+        assert_eq!(e.offset(), 33 + (1 << 20), "chunk {n}");
+    }
 }

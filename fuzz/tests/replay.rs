@@ -1,6 +1,8 @@
 //! Replays the fuzz checks on stable, as ordinary tests, over:
-//! - the hand-written corpus `corpus/*.json` at the repository root (as the
-//!   body, under every selector byte for the targets that take one);
+//! - the hand-written corpus `corpus/*.json` at the repository root, and the
+//!   bodies other clients recorded in `../shared/peer-corpus` when it is
+//!   there (as the body, under every selector byte for the targets that
+//!   take one);
 //! - `fuzz/seeds/<target>/*` (fuzz inputs, as they are);
 //! - `fuzz/regressions/<target>/*` (crashes the fuzzer found, as they are).
 //!
@@ -64,10 +66,9 @@ fn report(what: &str, runs: usize, failures: Vec<String>) {
     }
 }
 
-#[test]
-fn hand_written_corpus() {
-    let corpus = fuzz_dir().join("../corpus");
-    let files = files_in(&corpus, Some("json"));
+/// Every fuzz check on every response body in `files`, behind every
+/// selector byte for the targets that take one.
+fn check_bodies(what: &str, files: &[PathBuf]) {
     let bodies: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|p| (p.display().to_string(), fs::read(p).expect("readable file")))
@@ -96,7 +97,41 @@ fn hand_written_corpus() {
             }
         }
     }
-    report("corpus/*.json", runs, failures);
+    report(what, runs, failures);
+}
+
+#[test]
+fn hand_written_corpus() {
+    let files = files_in(&fuzz_dir().join("../corpus"), Some("json"));
+    assert!(files.len() >= 25, "corpus/ has {} files", files.len());
+    check_bodies("corpus/*.json", &files);
+}
+
+/// The bodies other Kusto clients recorded (`../shared/peer-corpus`, not
+/// part of this repository): replayed when present, skipped with a message
+/// when not.
+#[test]
+fn peer_corpus() {
+    let root = fuzz_dir().join("../../shared/peer-corpus");
+    if !root.is_dir() {
+        println!("SKIPPED: peer corpus not found at {}", root.display());
+        return;
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(d) = dirs.pop() {
+        for e in fs::read_dir(&d).expect("readable directory") {
+            let p = e.expect("readable directory entry").path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "json" || x == "txt") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(!files.is_empty(), "no bodies in the peer corpus");
+    check_bodies("../shared/peer-corpus", &files);
 }
 
 fn replay_dir(kind: &str) {

@@ -203,6 +203,25 @@ macro_rules! event_stream {
             }
         }
 
+        impl<R: AsyncBufRead + Unpin> crate::async_primary::PollEvents for EventStream<R> {
+            type Error = ReadError;
+
+            fn poll_for_each<F>(
+                &mut self,
+                cx: &mut Context<'_>,
+                f: &mut F,
+            ) -> Poll<Result<ControlFlow<()>, ReadError>>
+            where
+                F: FnMut(Event<'_>) -> ControlFlow<()>,
+            {
+                EventStream::poll_for_each(self, cx, f)
+            }
+
+            fn decoder(&self) -> &Decoder {
+                &self.pump.dec
+            }
+        }
+
         impl<R: AsyncBufRead + Unpin> futures_core::FusedStream for EventStream<R> {
             fn is_terminated(&self) -> bool {
                 self.pump.done

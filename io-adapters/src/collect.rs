@@ -7,6 +7,7 @@
 //! `Columns` after its `Rows`.
 
 use core::ops::ControlFlow;
+use std::collections::HashMap;
 
 use kusto_frames::response::{ErrorTracker, ResponseError};
 use kusto_frames::value::{convert, ScalarType, Value, ValueError};
@@ -433,6 +434,10 @@ pub struct Collector {
     ds: Dataset,
     pending: Pending,
     tracker: ErrorTracker,
+    /// The last table with each id: its index in `ds.tables`. (How many ids
+    /// a response may name is bounded by the decoder's
+    /// [`kusto_frames::DecoderConfig::max_tables`].)
+    ids: HashMap<i64, usize>,
 }
 
 impl Default for Collector {
@@ -441,7 +446,12 @@ impl Default for Collector {
             ds: Dataset::default(),
             pending: Pending::default(),
             // The collector materializes the whole response: every error too.
-            tracker: ErrorTracker::with_limit(usize::MAX),
+            tracker: {
+                let mut t = ErrorTracker::with_limit(usize::MAX);
+                t.max_bytes(usize::MAX);
+                t
+            },
+            ids: HashMap::new(),
         }
     }
 }
@@ -472,25 +482,33 @@ impl Collector {
         }
     }
 
+    /// Adds a table, the last one with its id.
+    fn add(&mut self, t: Table) -> usize {
+        let i = self.ds.tables.len();
+        if let Some(id) = t.id {
+            self.ids.insert(id, i);
+        }
+        self.ds.tables.push(t);
+        i
+    }
+
+    /// The last table with this id, or a new progressive one.
     fn by_id(&mut self, id: Option<i64>) -> &mut Table {
-        let found = id.and_then(|id| self.ds.tables.iter().rposition(|t| t.id == Some(id)));
+        let found = id.and_then(|id| self.ids.get(&id).copied());
         let i = match found {
             Some(i) => i,
-            None => {
-                self.ds.tables.push(Table {
-                    id,
-                    progressive: true,
-                    ..Table::default()
-                });
-                self.ds.tables.len() - 1
-            }
+            None => self.add(Table {
+                id,
+                progressive: true,
+                ..Table::default()
+            }),
         };
         &mut self.ds.tables[i]
     }
 
     fn whole_table(&mut self, info: &TableInfo<'_>) {
         let p = core::mem::take(&mut self.pending);
-        self.ds.tables.push(Table {
+        self.add(Table {
             id: info.table_id,
             kind: info.kind.map(|k| k.as_str().to_owned()),
             name: info.name.map(str::to_owned),
@@ -518,7 +536,7 @@ impl Collector {
             }
             Event::TableHeader(info) => {
                 self.infer(Format::V2);
-                self.ds.tables.push(Table {
+                self.add(Table {
                     id: info.table_id,
                     kind: info.kind.map(|k| k.as_str().to_owned()),
                     name: info.name.map(str::to_owned),
@@ -647,7 +665,15 @@ pub fn apply_v1_toc(tables: &mut [Table]) {
             Some(Ok(Value::String(s))) => Some(s.to_owned()),
             _ => None,
         };
-        if let Some(t) = rest.iter_mut().find(|t| t.id == Some(ordinal)) {
+        // A V1 table's id is its index: found at once, else searched.
+        let at = usize::try_from(ordinal)
+            .ok()
+            .filter(|&i| rest.get(i).is_some_and(|t| t.id == Some(ordinal)));
+        let found = match at {
+            Some(i) => rest.get_mut(i),
+            None => rest.iter_mut().find(|t| t.id == Some(ordinal)),
+        };
+        if let Some(t) = found {
             t.kind = text(k);
             if let Some(name) = text(n) {
                 t.name = Some(name);

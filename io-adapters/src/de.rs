@@ -15,10 +15,22 @@
 //! | `decimal` | its exact text (a string) | f64, or an integer when integral |
 //! | `string` | a borrowed string | enum unit variant, bytes |
 //! | `datetime` | `YYYY-MM-DDTHH:MM:SS.fffffffZ` | i64 ticks (100 ns since 0001-01-01) |
-//! | `timespan` | i64 ticks | its `[-][d.]hh:mm:ss[.fffffff]` text |
+//! | `timespan` | i64 ticks | its `[-][d.]hh:mm:ss[.fffffff]` text; `std::time::Duration` (non-negative); a pair `(seconds, nanoseconds)`, nanoseconds from 0 (chrono's `TimeDelta`) |
 //! | `guid` | lowercase hyphenated string | |
 //! | `dynamic` | the JSON value (through serde_json) | a JSON string holding JSON is parsed when a map, struct or sequence is asked for; any value as its raw text when a string is asked for |
 //! | unknown type, cells past the last column | the JSON value as sent | |
+//!
+//! Fields of the ecosystem's types read their columns exactly (with the
+//! io-adapters feature of the crate's name, which turns on its `serde`
+//! feature): `datetime` into `chrono::DateTime<Utc>`, `chrono::NaiveDateTime`
+//! (UTC), `time::OffsetDateTime` (UTC), `time::PrimitiveDateTime` (UTC),
+//! `jiff::Timestamp`; `timespan` into `std::time::Duration` (always),
+//! `chrono::TimeDelta`, `time::Duration`, `jiff::SignedDuration`; `guid`
+//! into `uuid::Uuid`; `decimal` into `rust_decimal::Decimal`. A value the
+//! type cannot hold exactly (a negative `Duration`, a `decimal` beyond
+//! `rust_decimal`'s 28 digits, 9999-12-31 in a `jiff::Timestamp`) is an
+//! error, never rounded. Each of these types is recognized (with
+//! `typeid`) and handed the form its own `Deserialize` reads.
 //!
 //! ```
 //! use serde::Deserialize;
@@ -143,6 +155,7 @@ impl<'r, 'de> RowDeserializer<'r, 'de> {
                 .get(i)
                 .map_or(ScalarType::Unknown, Column::scalar_type),
             cell: self.cells.get(i).copied(),
+            known: None,
         }
     }
 }
@@ -267,15 +280,153 @@ impl<'de> SeqAccess<'de> for RowSeq<'_, 'de> {
 struct CellDeserializer<'de> {
     ty: ScalarType,
     cell: Option<Cell<'de>>,
+    /// The converted value, once converted (`deserialize_option` converts
+    /// before it hands the cell on).
+    known: Option<Value<'de>>,
 }
 
 impl<'de> CellDeserializer<'de> {
     fn value(&self) -> Result<Value<'de>, DeError> {
+        if let Some(v) = self.known {
+            return Ok(v);
+        }
         match self.cell {
             None => Ok(Value::Null),
             Some(c) => convert(self.ty, c).map_err(DeError::value),
         }
     }
+
+    /// When `V` builds one of the ecosystem's types (see the module docs)
+    /// and the cell is of the matching Kusto type: the form that type's
+    /// `Deserialize` reads (`Ok`). Otherwise the visitor back (`Err`).
+    #[allow(unused_variables, clippy::needless_return)]
+    fn interop<V: Visitor<'de>>(&self, visitor: V) -> Result<Result<V::Value, DeError>, V> {
+        #[cfg(feature = "chrono")]
+        if is::<V::Value, chrono::NaiveDateTime>() {
+            return match self.value() {
+                Ok(Value::DateTime(d)) => {
+                    let text = d.to_string();
+                    // `YYYY-MM-DDTHH:MM:SS.fffffff` without the `Z`.
+                    let naive = text.strip_suffix('Z').unwrap_or(&text);
+                    Ok(visitor.visit_str(naive))
+                }
+                _ => Err(visitor),
+            };
+        }
+        #[cfg(feature = "time")]
+        if is::<V::Value, time::OffsetDateTime>() || is::<V::Value, time::PrimitiveDateTime>() {
+            return match self.value() {
+                Ok(Value::DateTime(d)) => Ok(time::OffsetDateTime::try_from(d)
+                    .map_err(de::Error::custom)
+                    .and_then(|t| {
+                        let parts = [
+                            i64::from(t.year()),
+                            i64::from(t.ordinal()),
+                            i64::from(t.hour()),
+                            i64::from(t.minute()),
+                            i64::from(t.second()),
+                            i64::from(t.nanosecond()),
+                            0,
+                            0,
+                            0,
+                        ];
+                        // PrimitiveDateTime reads the first six.
+                        let n = if is::<V::Value, time::OffsetDateTime>() {
+                            9
+                        } else {
+                            6
+                        };
+                        visitor.visit_seq(Ints::new(&parts[..n]))
+                    })),
+                _ => Err(visitor),
+            };
+        }
+        #[cfg(feature = "time")]
+        if is::<V::Value, time::Duration>() {
+            return match self.value() {
+                Ok(Value::TimeSpan(t)) => {
+                    let d = time::Duration::from(t);
+                    let parts = [d.whole_seconds(), i64::from(d.subsec_nanoseconds())];
+                    Ok(visitor.visit_seq(Ints::new(&parts)))
+                }
+                _ => Err(visitor),
+            };
+        }
+        #[cfg(feature = "jiff")]
+        if is::<V::Value, jiff::SignedDuration>() {
+            return match self.value() {
+                Ok(Value::TimeSpan(t)) => {
+                    let d = jiff::SignedDuration::from(t);
+                    let sign = if d.is_negative() { "-" } else { "" };
+                    let (secs, nanos) =
+                        (d.as_secs().unsigned_abs(), d.subsec_nanos().unsigned_abs());
+                    Ok(visitor.visit_string(format!("{sign}PT{secs}.{nanos:09}S")))
+                }
+                _ => Err(visitor),
+            };
+        }
+        #[cfg(feature = "rust_decimal")]
+        if is::<V::Value, rust_decimal::Decimal>() {
+            return match self.value() {
+                Ok(Value::Decimal(d)) => Ok(rust_decimal::Decimal::try_from(d)
+                    .map_err(de::Error::custom)
+                    .and_then(|d| visitor.visit_string(d.to_string()))),
+                _ => Err(visitor),
+            };
+        }
+        Err(visitor)
+    }
+}
+
+/// `typeid`: `A` and `B` are the same type (lifetimes aside).
+#[cfg(any(
+    feature = "chrono",
+    feature = "time",
+    feature = "jiff",
+    feature = "rust_decimal"
+))]
+fn is<A: ?Sized, B: ?Sized>() -> bool {
+    typeid::of::<A>() == typeid::of::<B>()
+}
+
+/// A sequence of integers, for the tuple forms of time types.
+struct Ints<'a> {
+    values: &'a [i64],
+}
+
+impl<'a> Ints<'a> {
+    fn new(values: &'a [i64]) -> Self {
+        Ints { values }
+    }
+}
+
+impl<'de> SeqAccess<'de> for Ints<'_> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        let Some((&v, rest)) = self.values.split_first() else {
+            return Ok(None);
+        };
+        self.values = rest;
+        seed.deserialize(v.into_deserializer()).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.values.len())
+    }
+}
+
+/// Runs `$body` unless [`CellDeserializer::interop`] handles the visitor.
+macro_rules! interop_first {
+    ($self:ident, $visitor:ident) => {
+        let $visitor = match $self.interop($visitor) {
+            Ok(r) => return r,
+            Err(v) => v,
+        };
+    };
 }
 
 /// Runs a serde_json deserializer over `text` (validated JSON as sent).
@@ -317,6 +468,7 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        interop_first!(self, visitor);
         match self.value()? {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(b),
@@ -334,10 +486,14 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        if self.value()?.is_null() {
+        let v = self.value()?;
+        if v.is_null() {
             visitor.visit_none()
         } else {
-            visitor.visit_some(self)
+            visitor.visit_some(CellDeserializer {
+                known: Some(v),
+                ..self
+            })
         }
     }
 
@@ -346,6 +502,7 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        interop_first!(self, visitor);
         match self.value()? {
             Value::TimeSpan(_) => match self.cell {
                 Some(c) if c.kind() == CellKind::String => visitor.visit_borrowed_str(c.text()),
@@ -412,10 +569,19 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, DeError> {
+        interop_first!(self, visitor);
         match self.value()? {
             Value::Dynamic(d) => json(structured(&d), |de| {
                 de::Deserializer::deserialize_tuple(de, len, visitor)
             }),
+            // (seconds, nanoseconds), nanoseconds from 0: chrono's TimeDelta.
+            Value::TimeSpan(t) if len == 2 => {
+                let (secs, nanos) = (
+                    t.ticks().div_euclid(10_000_000),
+                    t.ticks().rem_euclid(10_000_000) * 100,
+                );
+                visitor.visit_seq(Ints::new(&[secs, nanos]))
+            }
             _ => self.deserialize_any(visitor),
         }
     }
@@ -453,6 +619,14 @@ impl<'de> de::Deserializer<'de> for CellDeserializer<'de> {
             Value::Dynamic(d) => json(structured(&d), |de| {
                 de::Deserializer::deserialize_struct(de, name, fields, visitor)
             }),
+            // serde's `std::time::Duration`: exact, non-negative.
+            Value::TimeSpan(t) if name == "Duration" && fields == ["secs", "nanos"] => {
+                let d = core::time::Duration::try_from(t).map_err(de::Error::custom)?;
+                visitor.visit_seq(Ints::new(&[
+                    i64::try_from(d.as_secs()).map_err(de::Error::custom)?,
+                    i64::from(d.subsec_nanos()),
+                ]))
+            }
             _ => self.deserialize_any(visitor),
         }
     }

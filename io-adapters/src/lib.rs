@@ -14,7 +14,15 @@
 //! - [`collect`]: the whole response as tables with columns and typed rows
 //!   ([`collect::Dataset`]).
 //! - [`primary`]: only the primary results, row by row, into user types.
-//! - [`de`]: rows into `#[derive(Deserialize)]` types.
+//! - [`stream::EventStream`] (feature `stream`): events from a `Stream` of
+//!   byte chunks, as HTTP clients hand out bodies (reqwest's
+//!   `bytes_stream()`).
+//! - [`async_primary`]: the async primary-rows reader and `collect`, over
+//!   any of the three streams.
+//! - [`secondary`]: the QueryProperties and QueryCompletionInformation
+//!   tables, typed.
+//! - [`de`]: rows into `#[derive(Deserialize)]` types (fields of chrono,
+//!   time, jiff, uuid and rust_decimal types too).
 //!
 //! The crate also builds the `kusto-frames` command-line tool (`json`,
 //! `events`, `csv` and `stats` subcommands).
@@ -39,12 +47,23 @@
 //! # Crate features
 //! - `tokio`: [`tokio::EventStream`] over `tokio::io::AsyncBufRead`.
 //! - `futures-io`: [`futures::EventStream`] over `futures_io::AsyncBufRead`.
+//! - `stream`: [`stream::EventStream`] over a `Stream` of byte chunks (only
+//!   `futures-core` and `bytes`).
+//! - `chrono`, `time`, `jiff`, `uuid`, `rust_decimal`: the core's
+//!   conversions into those crates' types (`kusto_frames::interop`) and
+//!   serde fields of those types ([`de`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(any(feature = "tokio", feature = "futures-io"))]
 mod async_impl;
+#[cfg(any(feature = "tokio", feature = "futures-io", feature = "stream"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "tokio", feature = "futures-io", feature = "stream")))
+)]
+pub mod async_primary;
 mod bufread;
 pub mod collect;
 pub mod de;
@@ -54,6 +73,10 @@ mod error;
 pub mod futures;
 pub mod primary;
 mod pump;
+pub mod secondary;
+#[cfg(feature = "stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stream")))]
+pub mod stream;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;

@@ -344,8 +344,21 @@ where
             }
         }
     }
-    let r = dec.finish().map_err(|e| e.kind());
-    (out, r)
+    let mut r = dec.finish();
+    if r.is_err_and(|e| e.kind() == ErrorKind::EventsPending) {
+        // Held rows before an error: an empty chunk drains them.
+        let mut feed = dec.feed(&[]);
+        loop {
+            match feed.next_event() {
+                Ok(Some(ev)) => out.push(normalize(&ev)),
+                Ok(None) => break,
+                Err(e) => return (out, Err(e.kind())),
+            }
+        }
+        drop(feed);
+        r = dec.finish();
+    }
+    (out, r.map_err(|e| e.kind()))
 }
 
 // ---------------------------------------------------------------------------
@@ -355,14 +368,14 @@ where
 /// A JSON value with its byte span in the body and, for objects, its keys
 /// in the order sent (`serde_json::Value` sorts them; the protocol's
 /// streaming semantics depend on the order).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Node {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) v: J,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum J {
     Null,
     Bool(bool),
@@ -545,6 +558,11 @@ struct FrameState {
     /// Columns of the open table a fragment's rows belong to.
     fragment_columns: Vec<NColumn>,
     row_index: u64,
+    /// The frame sent `Rows` (an array).
+    has_rows: bool,
+    /// Rows sent before the frame said which table they belong to: handed
+    /// out at the frame's end.
+    held: Option<Vec<Node>>,
 }
 
 impl FrameState {
@@ -578,9 +596,9 @@ impl FrameState {
         }
     }
 
-    /// The frame type when the frame carries no rows: as sent, or inferred
-    /// from the properties it has.
-    fn infer(&self) -> Ft {
+    /// The frame type of the whole frame: as sent, or inferred from all
+    /// the properties it has (`open`: its TableId names an open table).
+    fn infer(&self, open: bool) -> Ft {
         if let Some(t) = self.frame_type {
             t
         } else if self.version.is_some() || self.is_progressive.is_some() {
@@ -593,13 +611,79 @@ impl FrameState {
             Ft::TableProgress
         } else if self.row_count.is_some() {
             Ft::TableCompletion
-        } else if self.columns_seen {
-            Ft::TableHeader
+        } else if self.columns_seen || self.kind.is_some() || self.name.is_some() {
+            if self.has_rows {
+                Ft::DataTable
+            } else {
+                Ft::TableHeader
+            }
+        } else if self.has_rows {
+            if open {
+                Ft::TableFragment
+            } else {
+                Ft::DataTable
+            }
         } else {
             Ft::Unknown
         }
     }
+
+    /// Where rows go when `Rows` begins: `Some(Some(head))` handed out now
+    /// (the frame has sent its kind and all that identifies its table),
+    /// `Some(None)` held to the frame's end, `None` skipped (a FrameType
+    /// that carries no rows).
+    fn plan(&self) -> Option<Option<Head>> {
+        let id = self.table_id.is_some();
+        let table = id && self.kind.is_some() && self.name.is_some() && self.columns_seen;
+        let fragment = id && self.fragment_type.is_some();
+        if self.v1.is_some() {
+            return Some(self.columns_seen.then_some(Head::V1Table));
+        }
+        match self.frame_type {
+            Some(Ft::DataTable) => Some(table.then_some(Head::DataTable)),
+            Some(Ft::TableFragment) => Some(fragment.then_some(Head::Fragment)),
+            Some(_) => None,
+            None => {
+                let other = self.version.is_some()
+                    || self.is_progressive.is_some()
+                    || self.has_errors.is_some()
+                    || self.cancelled.is_some()
+                    || self.progress.is_some()
+                    || self.row_count.is_some();
+                if other {
+                    Some(None)
+                } else if fragment && !self.columns_seen && self.kind.is_none() {
+                    Some(Some(Head::Fragment))
+                } else if table && self.fragment_type.is_none() && self.field_count.is_none() {
+                    Some(Some(Head::DataTable))
+                } else {
+                    Some(None)
+                }
+            }
+        }
+    }
 }
+
+/// The properties the decoder knows (a frame may not repeat one of them).
+const KNOWN_PROPS: &[&str] = &[
+    "FrameType",
+    "TableId",
+    "TableKind",
+    "TableName",
+    "Columns",
+    "Rows",
+    "Version",
+    "IsProgressive",
+    "IsFragmented",
+    "ErrorReportingPlacement",
+    "TableFragmentType",
+    "FieldCount",
+    "TableProgress",
+    "RowCount",
+    "HasErrors",
+    "Cancelled",
+    "OneApiErrors",
+];
 
 /// The dataset-wide state: tables opened by a TableHeader, by id.
 #[derive(Default)]
@@ -642,6 +726,9 @@ impl<'b> Oracle<'b> {
         match &root.v {
             J::Arr(frames) => {
                 for f in frames {
+                    if self.completion {
+                        return Err(ErrorKind::FrameAfterCompletion);
+                    }
                     match &f.v {
                         J::Obj(props) => self.frame(props, None)?,
                         _ => return Err(ErrorKind::UnexpectedType),
@@ -701,11 +788,54 @@ impl<'b> Oracle<'b> {
             v1,
             ..FrameState::default()
         };
+        let mut seen: Vec<&str> = Vec::new();
+        let mut r = Ok(());
         for (k, v) in props {
-            self.property(&mut f, k, v)?;
+            if KNOWN_PROPS.contains(&k.as_str()) {
+                if seen.contains(&k.as_str()) {
+                    r = Err(ErrorKind::DuplicateProperty);
+                    break;
+                }
+                seen.push(k);
+            }
+            r = self.property(&mut f, k, v);
+            if r.is_err() {
+                break;
+            }
         }
-        self.end_frame(&mut f);
-        Ok(())
+        if r.is_ok() {
+            r = self.end_frame(&mut f);
+        }
+        if r.is_err() {
+            self.salvage(&mut f)?;
+        }
+        r
+    }
+
+    /// The frame failed while its rows were held: they are handed out
+    /// first, after a head event from what the frame has told so far.
+    fn salvage(&mut self, f: &mut FrameState) -> Step {
+        let Some(rows) = f.held.take() else {
+            return Ok(());
+        };
+        if f.head.is_some() {
+            return Ok(());
+        }
+        let open = f
+            .table_id
+            .is_some_and(|id| self.open.iter().any(|(o, _)| *o == id));
+        let h = if f.v1.is_some() {
+            Head::V1Table
+        } else {
+            match f.infer(open) {
+                Ft::DataTable => Head::DataTable,
+                Ft::TableFragment => Head::Fragment,
+                _ => return Ok(()),
+            }
+        };
+        f.head = Some(h);
+        self.emit_head(f, h);
+        self.emit_rows(f, &rows)
     }
 
     fn property(&mut self, f: &mut FrameState, key: &str, v: &Node) -> Step {
@@ -810,39 +940,22 @@ impl<'b> Oracle<'b> {
     }
 
     fn rows(&mut self, f: &mut FrameState, rows: &[Node]) -> Step {
-        // Which table the rows belong to, decided when `Rows` begins, from
-        // what the frame has sent so far.
-        let head = if f.v1.is_some() {
-            Some(Head::V1Table)
-        } else {
-            match f.frame_type {
-                Some(Ft::DataTable) => Some(Head::DataTable),
-                Some(Ft::TableFragment) => Some(Head::Fragment),
-                Some(_) => None,
-                None => {
-                    let open = f
-                        .table_id
-                        .is_some_and(|id| self.open.iter().any(|(o, _)| *o == id));
-                    if f.fragment_type.is_some() || f.field_count.is_some() {
-                        Some(Head::Fragment)
-                    } else if f.columns_seen || f.kind.is_some() || f.name.is_some() {
-                        Some(Head::DataTable)
-                    } else if open {
-                        Some(Head::Fragment)
-                    } else {
-                        Some(Head::DataTable)
-                    }
-                }
+        f.has_rows = true;
+        match f.plan() {
+            None => Ok(()),
+            Some(None) => {
+                f.held = Some(rows.to_vec());
+                Ok(())
             }
-        };
-        let Some(h) = head else {
-            // Rows in a frame that carries none: skipped.
-            return Ok(());
-        };
-        if f.head.is_none() {
-            f.head = Some(h);
-            self.emit_head(f, h);
+            Some(Some(h)) => {
+                f.head = Some(h);
+                self.emit_head(f, h);
+                self.emit_rows(f, rows)
+            }
         }
+    }
+
+    fn emit_rows(&mut self, f: &mut FrameState, rows: &[Node]) -> Step {
         for r in rows {
             match &r.v {
                 J::Arr(cells) => {
@@ -897,29 +1010,45 @@ impl<'b> Oracle<'b> {
         }
     }
 
-    fn end_frame(&mut self, f: &mut FrameState) {
+    fn end_frame(&mut self, f: &mut FrameState) -> Step {
         if f.v1.is_some() {
             if f.head.is_none() {
                 f.head = Some(Head::V1Table);
                 self.out.push(N::V1Table(f.table()));
+                if let Some(rows) = &f.held.take() {
+                    self.emit_rows(f, rows)?;
+                }
             }
             self.out.push(N::V1TableEnd(f.table()));
-            return;
+            return Ok(());
         }
-        let ty = match (f.head, f.frame_type) {
-            (Some(_), Some(t @ (Ft::DataTable | Ft::TableFragment))) => t,
-            (Some(Head::Fragment), _) => Ft::TableFragment,
-            (Some(_), _) => Ft::DataTable,
-            (None, _) => f.infer(),
+        let open = f
+            .table_id
+            .is_some_and(|id| self.open.iter().any(|(o, _)| *o == id));
+        let ty = f.infer(open);
+        let head = match ty {
+            Ft::DataTable => Some(Head::DataTable),
+            Ft::TableFragment => Some(Head::Fragment),
+            _ => None,
         };
-        if f.head.is_none() && matches!(ty, Ft::DataTable | Ft::TableFragment) {
-            let h = if ty == Ft::DataTable {
-                Head::DataTable
-            } else {
-                Head::Fragment
-            };
-            f.head = Some(h);
-            self.emit_head(f, h);
+        if f.head.is_some() && f.head != head {
+            return Err(ErrorKind::FrameTypeMismatch);
+        }
+        if matches!(
+            ty,
+            Ft::TableFragment | Ft::TableProgress | Ft::TableCompletion
+        ) && f.table_id.is_none()
+        {
+            return Err(ErrorKind::MissingProperty);
+        }
+        if f.head.is_none() {
+            if let Some(h) = head {
+                f.head = Some(h);
+                self.emit_head(f, h);
+                if let Some(rows) = &f.held.take() {
+                    self.emit_rows(f, rows)?;
+                }
+            }
         }
         let ev = match ty {
             Ft::DataSetHeader => N::DataSetHeader {
@@ -973,6 +1102,7 @@ impl<'b> Oracle<'b> {
             Ft::Unknown => N::UnknownFrame(f.frame_type_name.clone()),
         };
         self.out.push(ev);
+        Ok(())
     }
 }
 

@@ -1,0 +1,112 @@
+//! `kusto-frames ndjson`: one table as newline-delimited JSON, one object
+//! per row (what `jq`, DuckDB's `read_json` and polars' `read_ndjson`
+//! take), written as rows arrive (see [`crate::pick`] for which table and
+//! what is held).
+//!
+//! Keys are the column names in column order; values the canonical typed
+//! form of `json` (see [`crate::render::push_cell_json`]). A cell missing
+//! from a short row is `null`; a cell beyond the last column gets the key
+//! `"#<index>"` (from 0).
+
+use std::io;
+
+use kusto_frames::{CellError, Column, Row};
+
+use crate::input::Input;
+use crate::out::Out;
+use crate::pick::{self, RowFormat, Which};
+use crate::render::{push_cell_json, push_str};
+
+pub(crate) struct Ndjson {
+    /// The keys (`"name":`) of the columns last seen, and which columns.
+    keys: Vec<Vec<u8>>,
+    seen: (usize, usize),
+}
+
+impl Ndjson {
+    fn keys(&mut self, cols: &[Column]) {
+        let id = (cols.as_ptr() as usize, cols.len());
+        if id == self.seen && !self.keys.is_empty() {
+            return;
+        }
+        self.seen = id;
+        self.keys = cols
+            .iter()
+            .map(|c| {
+                let mut k = Vec::new();
+                push_str(&mut k, c.name());
+                k.push(b':');
+                k
+            })
+            .collect();
+    }
+}
+
+impl RowFormat for Ndjson {
+    type Target = Vec<u8>;
+
+    fn held_target(&self) -> Vec<u8> {
+        Vec::new()
+    }
+
+    fn begin(&mut self) {
+        self.seen = (0, 0);
+        self.keys.clear();
+    }
+
+    fn header(&mut self, _: &mut Vec<u8>, cols: &[Column]) {
+        // No header; the columns' keys, for rows that come without them.
+        self.seen = (0, 0);
+        self.keys(cols);
+    }
+
+    #[inline]
+    fn row(&mut self, t: &mut Vec<u8>, row: &Row<'_>, bad: &mut dyn FnMut(&CellError)) {
+        if !row.columns().is_empty() {
+            self.keys(row.columns());
+        }
+        let n = row.len().max(self.keys.len());
+        t.push(b'{');
+        for j in 0..n {
+            if j > 0 {
+                t.push(b',');
+            }
+            match self.keys.get(j) {
+                Some(k) => t.extend_from_slice(k),
+                None => {
+                    push_str(t, &format!("#{j}"));
+                    t.push(b':');
+                }
+            }
+            if let Err(e) = push_cell_json(t, row, j) {
+                bad(&e);
+            }
+        }
+        t.extend_from_slice(b"}\n");
+    }
+
+    fn clear(&mut self, t: &mut Vec<u8>) {
+        t.clear();
+    }
+
+    fn size(&self, t: &Vec<u8>) -> usize {
+        t.len()
+    }
+
+    fn drain(&mut self, t: &mut Vec<u8>, out: &mut Vec<u8>) {
+        if out.is_empty() {
+            core::mem::swap(out, t);
+        } else {
+            out.extend_from_slice(t);
+            t.clear();
+        }
+    }
+}
+
+pub(crate) fn run(input: &mut Input, which: Which, out: &mut Out) -> io::Result<u8> {
+    let fmt = Ndjson {
+        keys: Vec::new(),
+        seen: (0, 0),
+    };
+    pick::run(input, which, fmt, Vec::new(), out)
+}

@@ -1,0 +1,933 @@
+//! Rendering values as output text. This is the tool's only text handling:
+//! everything it reads comes validated from the decoder.
+
+use core::fmt::Write as _;
+use std::borrow::Cow;
+
+use kusto_frames::response::{Json, OneApiError, ResponseError};
+use kusto_frames::value::{DateTime, Guid, ScalarType, TimeSpan, Value};
+use kusto_frames::{Cell, CellError, CellKind, Column, Row};
+
+/// A small text buffer on the stack, for numbers, dates and guids.
+pub(crate) struct Small {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Small {
+    pub(crate) fn new() -> Self {
+        Small {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl core::fmt::Write for Small {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// `format!` into a [`Small`].
+macro_rules! small {
+    ($($arg:tt)*) => {{
+        let mut s = Small::new();
+        let _ = write!(s, $($arg)*);
+        s
+    }};
+}
+
+/// Writes `value` as `width` digits at `at`.
+fn put_digits(buf: &mut [u8], at: usize, width: usize, mut value: u64) {
+    for d in buf[at..at + width].iter_mut().rev() {
+        *d = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// A datetime as `YYYY-MM-DDTHH:MM:SS.fffffffZ` (its `Display`, without
+/// the formatting machinery for the years 0000 to 9999).
+fn datetime_text(d: DateTime) -> Small {
+    let p = d.to_parts();
+    let Ok(year) = u64::try_from(p.year) else {
+        return small!("{d}");
+    };
+    if year > 9999 {
+        return small!("{d}");
+    }
+    let mut s = Small::new();
+    s.buf[..28].copy_from_slice(b"0000-00-00T00:00:00.0000000Z");
+    put_digits(&mut s.buf, 0, 4, year);
+    put_digits(&mut s.buf, 5, 2, u64::from(p.month));
+    put_digits(&mut s.buf, 8, 2, u64::from(p.day));
+    put_digits(&mut s.buf, 11, 2, u64::from(p.hour));
+    put_digits(&mut s.buf, 14, 2, u64::from(p.minute));
+    put_digits(&mut s.buf, 17, 2, u64::from(p.second));
+    put_digits(&mut s.buf, 20, 7, u64::from(p.subsec_ticks));
+    s.len = 28;
+    s
+}
+
+/// A guid, lowercase with hyphens (its `Display`).
+fn guid_text(g: Guid) -> Small {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = Small::new();
+    let mut at = 0;
+    for (i, &byte) in g.as_bytes().iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.buf[at] = b'-';
+            at += 1;
+        }
+        s.buf[at] = HEX[usize::from(byte >> 4)];
+        s.buf[at + 1] = HEX[usize::from(byte & 0xf)];
+        at += 2;
+    }
+    s.len = at;
+    s
+}
+
+/// An integer as text (fast path for the common case).
+fn int_text(v: i64) -> Small {
+    let mut s = Small::new();
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    let mut m = v.unsigned_abs();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        s.buf[0] = b'-';
+        s.len = 1;
+    }
+    let digits = &tmp[i..];
+    s.buf[s.len..s.len + digits.len()].copy_from_slice(digits);
+    s.len += digits.len();
+    s
+}
+
+/// A finite `f64` as a JSON number: the shortest text that reads back as
+/// the same value (`1.0`, `0.1`, `1e300`, `1e-7`).
+pub(crate) fn number(f: f64) -> String {
+    if f.is_finite() {
+        String::from_utf8_lossy(finite(f).bytes()).into_owned()
+    } else {
+        "null".to_owned()
+    }
+}
+
+/// A `real`: a number, or `NaN`, `Infinity`, `-Infinity` (quoted in JSON).
+fn real(f: f64) -> (Small, bool) {
+    if f.is_nan() {
+        (small!("NaN"), false)
+    } else if f.is_infinite() {
+        (
+            small!("{}", if f > 0.0 { "Infinity" } else { "-Infinity" }),
+            false,
+        )
+    } else {
+        (finite(f), true)
+    }
+}
+
+/// A finite `f64` as the shortest text that reads back as the same value,
+/// in the notation of `{:?}` (`1.0`, `0.1`, `1e16`, `1e-5`), through
+/// `ryu` (which writes numbers from 1e-5 to 1e-4 without an exponent:
+/// those go through `{:?}`). Where two shortest texts are equally close,
+/// ryu and `{:?}` may pick a different last digit; both read back the same.
+#[inline]
+fn finite(f: f64) -> Small {
+    let mut b = ryu::Buffer::new();
+    let r = b.format_finite(f);
+    if f != 0.0 && f.abs() < 1e-4 && f.abs() >= 1e-5 {
+        return small!("{f:?}");
+    }
+    let mut s = Small::new();
+    s.buf[..r.len()].copy_from_slice(r.as_bytes());
+    s.len = r.len();
+    s
+}
+
+/// A timespan as `[-][d.]hh:mm:ss[.fffffff]` (its `Display`).
+fn timespan_text(t: TimeSpan) -> Small {
+    const DAY: u64 = 864_000_000_000;
+    const SEC: u64 = 10_000_000;
+    let mag = t.ticks().unsigned_abs();
+    let (days, in_day) = (mag / DAY, mag % DAY);
+    let (secs, frac) = (in_day / SEC, in_day % SEC);
+    let mut s = Small::new();
+    if t.ticks() < 0 {
+        s.buf[0] = b'-';
+        s.len = 1;
+    }
+    if days != 0 {
+        let d = int_text(days as i64);
+        s.buf[s.len..s.len + d.len].copy_from_slice(d.bytes());
+        s.len += d.len;
+        s.buf[s.len] = b'.';
+        s.len += 1;
+    }
+    let at = s.len;
+    s.buf[at..at + 8].copy_from_slice(b"00:00:00");
+    put_digits(&mut s.buf, at, 2, secs / 3600);
+    put_digits(&mut s.buf, at + 3, 2, secs / 60 % 60);
+    put_digits(&mut s.buf, at + 6, 2, secs % 60);
+    s.len += 8;
+    if frac != 0 {
+        s.buf[s.len] = b'.';
+        put_digits(&mut s.buf, s.len + 1, 7, frac);
+        s.len += 8;
+    }
+    s
+}
+
+/// Bytes that JSON strings escape: `"`, `\\` and the control characters.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Appends `s` as a JSON string.
+#[inline]
+pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !NEEDS_ESCAPE[usize::from(b)] {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        push_escape(out, b);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cold]
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    let esc: &[u8] = match b {
+        b'"' => b"\\\"",
+        b'\\' => b"\\\\",
+        b'\n' => b"\\n",
+        b'\r' => b"\\r",
+        b'\t' => b"\\t",
+        0x08 => b"\\b",
+        0x0c => b"\\f",
+        _ => {
+            let hex = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(hex[usize::from(b >> 4)]);
+            out.push(hex[usize::from(b & 0xf)]);
+            return;
+        }
+    };
+    out.extend_from_slice(esc);
+}
+
+/// Appends an optional string as JSON (`null` when absent).
+pub(crate) fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends an optional integer as JSON.
+pub(crate) fn push_opt_int(out: &mut Vec<u8>, v: Option<i64>) {
+    match v {
+        Some(v) => out.extend_from_slice(int_text(v).bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// `[{"name":..,"type":..},..]`: a table's columns, their type names as
+/// sent.
+pub(crate) fn columns(b: &mut Vec<u8>, cols: &[Column]) {
+    b.push(b'[');
+    for (i, c) in cols.iter().enumerate() {
+        if i > 0 {
+            b.push(b',');
+        }
+        b.extend_from_slice(br#"{"name":"#);
+        push_str(b, c.name());
+        b.extend_from_slice(br#","type":"#);
+        push_str(b, c.type_name());
+        b.push(b'}');
+    }
+    b.push(b']');
+}
+
+/// Appends the entries of a `OneApiErrors`/`Exceptions` value as a JSON
+/// array: the array as sent, or a single value as sent wrapped in one, or
+/// `[]` when absent (minified, see [`minify`]).
+pub(crate) fn push_entries(out: &mut Vec<u8>, raw: Option<&str>) {
+    match raw {
+        None => out.extend_from_slice(b"[]"),
+        Some(r) if r.trim_start().starts_with('[') => out.extend_from_slice(minify(r).as_bytes()),
+        Some(r) => {
+            out.push(b'[');
+            out.extend_from_slice(minify(r).as_bytes());
+            out.push(b']');
+        }
+    }
+}
+
+/// JSON text as sent, without the whitespace between its tokens: the same
+/// JSON value, with numbers and strings byte for byte as sent, on one line.
+/// The text was validated by the decoder.
+pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    // The first whitespace byte outside strings, if any: string contents
+    // are skipped with memchr.
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut first = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' {
+            // Skip to the closing quote.
+            let mut j = i + 1;
+            loop {
+                match memchr::memchr2(b'"', b'\\', &bytes[j.min(bytes.len())..]) {
+                    Some(k) if bytes[j + k] == b'\\' => j += k + 2,
+                    Some(k) => {
+                        j += k + 1;
+                        break;
+                    }
+                    None => return Cow::Borrowed(raw),
+                }
+            }
+            i = j;
+            continue;
+        }
+        if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            first = Some(i);
+            break;
+        }
+        i += 1;
+    }
+    let Some(first) = first else {
+        return Cow::Borrowed(raw);
+    };
+    let mut out = Vec::with_capacity(raw.len());
+    out.extend_from_slice(&bytes[..first]);
+    // Only ASCII whitespace outside strings is dropped: what is left is
+    // UTF-8 still.
+    for &b in &bytes[first..] {
+        if in_str {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+        } else if b == b'"' {
+            in_str = true;
+            out.push(b);
+        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            out.push(b);
+        }
+    }
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// Cell `i` of `row` in its canonical typed form as JSON: bool, int and
+/// long as integers, real as a number or `"NaN"`, `"Infinity"`,
+/// `"-Infinity"`, decimal as a string of its text, string, datetime
+/// (`YYYY-MM-DDTHH:MM:SS.fffffffZ`) and guid (lowercase) as strings,
+/// timespan as an integer count of ticks, dynamic as the JSON value as sent
+/// (minified), null as null. A cell past the last column, of an unknown
+/// type, or that does not fit its type is the JSON value as sent.
+/// `Err` with the cell's error when it does not fit.
+#[inline]
+pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Result<(), CellError> {
+    match quick(row, i) {
+        Some(Quick::Null) => {
+            out.extend_from_slice(b"null");
+            return Ok(());
+        }
+        Some(Quick::Plain(c)) => {
+            out.extend_from_slice(c.raw().as_bytes());
+            return Ok(());
+        }
+        Some(Quick::String(c)) => {
+            if plain_string(c) {
+                out.extend_from_slice(c.raw().as_bytes());
+            } else {
+                push_str(out, c.text());
+            }
+            return Ok(());
+        }
+        None => {}
+    }
+    let Some(v) = row.value(i) else {
+        out.extend_from_slice(b"null");
+        return Ok(());
+    };
+    match v {
+        Ok(v) => {
+            // The common cases whose canonical form is the text as sent.
+            match (&v, row.cell(i)) {
+                (Value::Long(_) | Value::Int(_), Some(c)) if canonical_int(c) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::String(_) | Value::Decimal(_), Some(c)) if plain_string(c) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::DateTime(_), Some(c))
+                    if plain_string(c) && canonical_datetime(c.text()) =>
+                {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::Guid(_), Some(c)) if plain_string(c) && canonical_guid(c.text()) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                _ => push_value_json(out, &v),
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if let Some(c) = row.cell(i) {
+                out.extend_from_slice(minify(c.raw()).as_bytes());
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A cell whose canonical form is known from its text alone, without
+/// converting it (the common cases, and a large share of the tool's time).
+enum Quick<'a> {
+    /// `null`, in any column.
+    Null,
+    /// A long or int, bool or guid whose text as sent is its canonical form
+    /// (a guid's in quotes).
+    Plain(Cell<'a>),
+    /// A string in a string column.
+    String(Cell<'a>),
+}
+
+#[inline]
+fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
+    let c = row.cell(i)?;
+    if c.kind() == CellKind::Null {
+        return Some(Quick::Null);
+    }
+    let ty = row.columns().get(i)?.scalar_type();
+    match (ty, c.kind()) {
+        (ScalarType::String, CellKind::String) => Some(Quick::String(c)),
+        // At most 18 (int: 9) digits: in range without parsing.
+        (ScalarType::Long, CellKind::Number) if c.raw().len() <= 18 && canonical_int(c) => {
+            Some(Quick::Plain(c))
+        }
+        (ScalarType::Int, CellKind::Number) if c.raw().len() <= 9 && canonical_int(c) => {
+            Some(Quick::Plain(c))
+        }
+        (ScalarType::Bool, CellKind::Bool) => Some(Quick::Plain(c)),
+        (ScalarType::Guid, CellKind::String) if plain_string(c) && guid_form(c.text()) => {
+            Some(Quick::Plain(c))
+        }
+        _ => None,
+    }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex: a valid guid
+/// in its canonical form.
+#[inline]
+fn guid_form(t: &str) -> bool {
+    /// Lowercase hex digits.
+    static HEX: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = b'0';
+        while c <= b'9' {
+            t[c as usize] = true;
+            c += 1;
+        }
+        let mut c = b'a';
+        while c <= b'f' {
+            t[c as usize] = true;
+            c += 1;
+        }
+        t
+    };
+    let t = t.as_bytes();
+    t.len() == 36
+        && t[8] == b'-'
+        && t[13] == b'-'
+        && t[18] == b'-'
+        && t[23] == b'-'
+        && [&t[..8], &t[9..13], &t[14..18], &t[19..23], &t[24..]]
+            .iter()
+            .all(|part| part.iter().fold(true, |ok, &b| ok & HEX[usize::from(b)]))
+}
+
+/// A number cell whose text is its canonical integer form: digits, maybe a
+/// leading `-` (JSON has no leading zeros), not `-0`.
+#[inline]
+fn canonical_int(c: Cell<'_>) -> bool {
+    let raw = c.raw().as_bytes();
+    c.kind() == CellKind::Number
+        && raw != b"-0"
+        && raw.iter().all(|&b| b.is_ascii_digit() || b == b'-')
+}
+
+/// A string cell without escapes (its JSON text is its text in quotes).
+#[inline]
+fn plain_string(c: Cell<'_>) -> bool {
+    c.kind() == CellKind::String && c.raw().len() == c.text().len() + 2
+}
+
+/// The text of a datetime that parsed is already `YYYY-MM-DDTHH:MM:SS.fffffffZ`.
+#[inline]
+fn canonical_datetime(t: &str) -> bool {
+    const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
+    let t = t.as_bytes();
+    t.len() == 28
+        && t.iter().zip(PATTERN).all(|(&b, &p)| {
+            if p == b'0' {
+                b.is_ascii_digit()
+            } else {
+                b == p
+            }
+        })
+}
+
+/// The text of a guid that parsed is already lowercase.
+#[inline]
+fn canonical_guid(t: &str) -> bool {
+    t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Int(i) => out.extend_from_slice(int_text(i64::from(*i)).bytes()),
+        Value::Long(i) => out.extend_from_slice(int_text(*i).bytes()),
+        Value::Real(f) => {
+            let (t, is_number) = real(*f);
+            if is_number {
+                out.extend_from_slice(t.bytes());
+            } else {
+                out.push(b'"');
+                out.extend_from_slice(t.bytes());
+                out.push(b'"');
+            }
+        }
+        Value::Decimal(d) => push_str(out, d.text()),
+        Value::String(s) => push_str(out, s),
+        Value::DateTime(d) => {
+            out.push(b'"');
+            out.extend_from_slice(datetime_text(*d).bytes());
+            out.push(b'"');
+        }
+        Value::TimeSpan(t) => out.extend_from_slice(int_text(t.ticks()).bytes()),
+        Value::Guid(g) => {
+            out.push(b'"');
+            out.extend_from_slice(guid_text(*g).bytes());
+            out.push(b'"');
+        }
+        Value::Dynamic(d) => out.extend_from_slice(minify(d.raw()).as_bytes()),
+        Value::Other(c) => out.extend_from_slice(minify(c.raw()).as_bytes()),
+    }
+}
+
+/// A cell as sent, as CSV text.
+enum Field<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+}
+
+impl Field<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Field::Empty => b"",
+            Field::Text(t) => t.as_bytes(),
+        }
+    }
+}
+
+/// A cell as sent, as CSV text: a string's text, empty for null, else its
+/// JSON text (minified).
+fn sent_field(c: Cell<'_>) -> Field<'_> {
+    match c.kind() {
+        CellKind::String => Field::Text(Cow::Borrowed(c.text())),
+        CellKind::Null => Field::Empty,
+        _ => Field::Text(minify(c.raw())),
+    }
+}
+
+/// Cell `i` of `row` as Kusto's own CSV export writes it, handed to `emit`
+/// with whether it is plain (only ASCII letters, digits and `+-.:`): the
+/// canonical form of [`push_cell_json`] with strings bare and null empty,
+/// but timespan as `[-][d.]hh:mm:ss[.fffffff]` and dynamic as compact JSON
+/// (a string holding JSON, as V1 sends dynamic values, as that JSON,
+/// minified). A cell that does not fit its type is handed over as sent,
+/// and its error returned.
+#[inline]
+pub(crate) fn csv_cell<F: FnMut(&[u8], bool)>(
+    row: &Row<'_>,
+    i: usize,
+    emit: &mut F,
+) -> Result<(), CellError> {
+    match quick(row, i) {
+        Some(Quick::Null) => {
+            emit(b"", true);
+            return Ok(());
+        }
+        Some(Quick::Plain(c)) => {
+            emit(c.text().as_bytes(), true);
+            return Ok(());
+        }
+        Some(Quick::String(c)) => {
+            emit(c.text().as_bytes(), false);
+            return Ok(());
+        }
+        None => {}
+    }
+    let Some(v) = row.value(i) else {
+        emit(b"", true);
+        return Ok(());
+    };
+    let v = match v {
+        Ok(v) => v,
+        Err(e) => {
+            let f = row.cell(i).map_or(Field::Empty, sent_field);
+            emit(f.bytes(), false);
+            return Err(e);
+        }
+    };
+    let small = |emit: &mut F, s: Small| emit(s.bytes(), true);
+    match v {
+        Value::Null => emit(b"", true),
+        Value::Bool(b) => emit(if b { b"true" } else { b"false" }, true),
+        Value::Int(n) => match row.cell(i) {
+            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), true),
+            _ => small(emit, int_text(i64::from(n))),
+        },
+        Value::Long(n) => match row.cell(i) {
+            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), true),
+            _ => small(emit, int_text(n)),
+        },
+        Value::Real(f) => small(emit, real(f).0),
+        Value::Decimal(d) => emit(d.text().as_bytes(), false),
+        Value::String(s) => emit(s.as_bytes(), false),
+        Value::DateTime(d) => match row.cell(i) {
+            Some(c) if canonical_datetime(c.text()) => emit(c.text().as_bytes(), true),
+            _ => small(emit, datetime_text(d)),
+        },
+        Value::TimeSpan(t) => small(emit, timespan_text(t)),
+        Value::Guid(g) => match row.cell(i) {
+            Some(c) if canonical_guid(c.text()) => emit(c.text().as_bytes(), true),
+            _ => small(emit, guid_text(g)),
+        },
+        Value::Dynamic(d) => match d.kind() {
+            CellKind::String => {
+                let text = d.cell().text();
+                // Text without whitespace outside strings is the same
+                // minified: no need to know whether it is JSON.
+                let plain = !text.starts_with(['{', '[', ' ', '\t', '\n', '\r'])
+                    && !text.ends_with([' ', '\t', '\n', '\r']);
+                if plain {
+                    emit(text.as_bytes(), false);
+                } else {
+                    match minify(text) {
+                        Cow::Borrowed(t) => emit(t.as_bytes(), false),
+                        Cow::Owned(m) => match d.embedded_json() {
+                            Some(_) => emit(m.as_bytes(), false),
+                            None => emit(text.as_bytes(), false),
+                        },
+                    }
+                }
+            }
+            CellKind::Null => emit(b"", true),
+            _ => emit(minify(d.raw()).as_bytes(), false),
+        },
+        Value::Other(c) => emit(sent_field(c).bytes(), false),
+    }
+    Ok(())
+}
+
+/// Text for a terminal: control characters (ANSI escapes among them) shown
+/// as `\u{..}` escapes, so nothing the body holds can drive the terminal.
+pub(crate) fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            let _ = write!(out, "{}", c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut.
+pub(crate) fn shorten(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => Cow::Owned(format!("{}...", &s[..i])),
+    }
+}
+
+/// One line for a terminal: escaped, on one line, cut.
+pub(crate) fn line(s: &str, max: usize) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape_text(&shorten(&one, max)).into_owned()
+}
+
+/// `code: message` of each error (the outermost code, the innermost
+/// `@message`, else the outermost `message`), the first only, with a count
+/// of the others.
+fn first_error(errors: &[OneApiError]) -> String {
+    match errors.first() {
+        None => String::new(),
+        Some(e) => {
+            let more = if errors.len() > 1 {
+                format!(" (+{} more)", errors.len() - 1)
+            } else {
+                String::new()
+            };
+            format!(": {}{more}", one_error(e))
+        }
+    }
+}
+
+/// `code: message`: the outermost code, and the most specific text: the
+/// innermost `@message`, else the outermost `message`.
+pub(crate) fn one_error(e: &OneApiError) -> String {
+    let code = e
+        .chain()
+        .find_map(|e| e.code.as_deref())
+        .unwrap_or("(no code)");
+    let msg = e
+        .chain()
+        .filter_map(|e| e.detail.as_deref())
+        .last()
+        .or(e.message.as_deref())
+        .or_else(|| e.chain().find_map(|e| e.message.as_deref()))
+        .unwrap_or("");
+    format!("{code}: {}", line(msg, 300))
+}
+
+/// One line describing an error the response reported.
+pub(crate) fn describe(e: &ResponseError) -> String {
+    let id = |t: &Option<i64>| t.map_or_else(|| "?".to_owned(), |t| t.to_string());
+    match e {
+        ResponseError::Body { error, raw } => match error {
+            Some(err) => format!("error body{}", first_error(core::slice::from_ref(err))),
+            None => format!("error body (not JSON): {}", line(raw.trim(), 160)),
+        },
+        ResponseError::Row {
+            table_id,
+            offset,
+            errors,
+            raw,
+            ..
+        } => {
+            let detail = if errors.is_empty() {
+                format!(": {}", line(&minify(raw), 160))
+            } else {
+                first_error(errors)
+            };
+            format!(
+                "row error in table {} at byte {offset}{detail}",
+                id(table_id)
+            )
+        }
+        ResponseError::Table { table_id, errors } => {
+            format!(
+                "TableCompletion errors for table {}{}",
+                id(table_id),
+                first_error(errors)
+            )
+        }
+        ResponseError::DataSet { errors } => {
+            format!("DataSetCompletion HasErrors{}", first_error(errors))
+        }
+        ResponseError::Cancelled => "DataSetCompletion Cancelled".to_owned(),
+        ResponseError::QueryCompletion { level, row } => format!(
+            "QueryCompletionInformation row with Level {level}: {}",
+            line(row, 160)
+        ),
+        ResponseError::QueryStatus { severity, row } => format!(
+            "QueryStatus row with Severity {severity}: {}",
+            line(row, 160)
+        ),
+        ResponseError::Exceptions(raw) => {
+            let text = match Json::parse(raw) {
+                Some(Json::Array(items)) => items
+                    .first()
+                    .and_then(Json::as_str)
+                    .map(|s| s.lines().next().unwrap_or("").to_owned())
+                    .unwrap_or_else(|| minify(raw).into_owned()),
+                _ => minify(raw).into_owned(),
+            };
+            format!("V1 Exceptions: {}", line(&text, 160))
+        }
+        other => line(&format!("{other:?}"), 300),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escape() {
+        let mut s = Vec::new();
+        push_str(&mut s, "a\"b\\c\n\u{1}é");
+        assert_eq!(s, r#""a\"b\\c\n\u0001é""#.as_bytes());
+    }
+
+    #[test]
+    fn minify_keeps_strings() {
+        assert_eq!(
+            minify("[ 1 , \"a b\\\" c\" ,\n{} ]"),
+            "[1,\"a b\\\" c\",{}]"
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(1.0), "1.0");
+        assert_eq!(number(1e300), "1e300");
+        assert_eq!(number(-0.5), "-0.5");
+        assert_eq!(number(1e-7), "1e-7");
+        for v in [0, 7, -1, 10, i64::MIN, i64::MAX, 1234567890] {
+            assert_eq!(int_text(v).bytes(), v.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn fast_forms_match_display() {
+        for t in [
+            0i64,
+            1,
+            637_000_000_000_000_001,
+            3_155_378_975_999_999_999,
+            -1,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            let d = DateTime::from_ticks(t);
+            assert_eq!(datetime_text(d).bytes(), d.to_string().as_bytes(), "{t}");
+        }
+        for t in [
+            0i64,
+            1,
+            -1,
+            10_000_000,
+            864_000_000_000,
+            -864_000_000_001,
+            i64::MIN,
+            i64::MAX,
+            123_456_789_012,
+        ] {
+            let ts = TimeSpan::from_ticks(t);
+            assert_eq!(timespan_text(ts).bytes(), ts.to_string().as_bytes(), "{t}");
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = if i % 2 == 0 {
+                f64::from_bits(x)
+            } else {
+                (x % 100_000_000) as f64 / 10f64.powi((x >> 59) as i32)
+            };
+            if f.is_finite() {
+                let ours = String::from_utf8(finite(f).bytes().to_vec()).unwrap();
+                let std = format!("{f:?}");
+                assert_eq!(ours.parse::<f64>().unwrap().to_bits(), f.to_bits(), "{f:?}");
+                assert_eq!(ours.len(), std.len(), "{ours} vs {std}");
+                assert_eq!(ours.contains('e'), std.contains('e'), "{ours} vs {std}");
+            }
+        }
+        for g in [[0u8; 16], [0xab; 16], *b"0123456789abcdef"] {
+            let g = Guid::from_bytes(g);
+            assert_eq!(guid_text(g).bytes(), g.to_string().as_bytes());
+        }
+        let text = " [ 1 , \"a b\\\" c\" , { \"é\" : \"\\\\\" } ] ";
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(minify(text), serde_json::to_string(&v).unwrap());
+    }
+
+    /// The quick forms are what converting the cell gives.
+    #[test]
+    fn quick_forms_match_conversion() {
+        use kusto_frames::{Decoder, Event};
+        let body = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"T","Columns":[
+{"ColumnName":"l","ColumnType":"long"},{"ColumnName":"i","ColumnType":"int"},{"ColumnName":"b","ColumnType":"bool"},
+{"ColumnName":"g","ColumnType":"guid"},{"ColumnName":"s","ColumnType":"string"}],"Rows":[
+[0,0,true,"00000000-0000-0000-0000-00000000000a","a\"b"],
+[-999999999999999999,-999999999,false,"0123abcd-0000-0000-0000-00000000000F","x"],
+[123456789012345678,123456789,null,"not-a-guid-at-all-not-a-guid-at-all",""],
+[-0,2147483647,false,"0123abcd-0000-0000-0000-0000000000ff",null],
+[1e3,1.0,false,"0123abcd-0000-0000-0000-0000000000ff",5]]},
+{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+        let mut dec = Decoder::new();
+        let mut feed = dec.feed(body);
+        let mut n = 0;
+        while let Some(ev) = feed.next_event().unwrap() {
+            let Event::Row(row) = ev else { continue };
+            for i in 0..row.len() {
+                let Some(q) = quick(&row, i) else { continue };
+                n += 1;
+                let v = row.value(i).unwrap();
+                let c = row.cell(i).unwrap();
+                match q {
+                    Quick::Null => assert_eq!(v, Ok(Value::Null)),
+                    Quick::String(_) => assert_eq!(v, Ok(Value::String(c.text()))),
+                    Quick::Plain(_) => {
+                        let mut a = Vec::new();
+                        push_value_json(&mut a, &v.unwrap());
+                        assert_eq!(a, c.raw().as_bytes(), "{c:?}");
+                    }
+                }
+            }
+        }
+        assert!(n > 15);
+    }
+
+    #[test]
+    fn terminal_text() {
+        assert_eq!(escape_text("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(line("a\n  b\tc", 10), "a b c");
+    }
+}
