@@ -125,6 +125,8 @@ pub struct Batcher {
     ordinal: usize,
     /// A single-table selector matched already.
     matched: bool,
+    /// Ids of the `TableHeader`s not selected.
+    skipped: Vec<i64>,
     /// The first selected table's schema, as soon as it is known.
     first: Option<Arc<TableMeta>>,
     finished: bool,
@@ -143,6 +145,7 @@ impl Batcher {
             ready: VecDeque::new(),
             ordinal: 0,
             matched: false,
+            skipped: Vec::new(),
             first: None,
             finished: false,
         }
@@ -183,8 +186,8 @@ impl Batcher {
         match ev {
             Event::DataSetHeader(h) => self.progressive = h.is_progressive == Some(true),
             Event::Row(row) => return self.row(row),
-            Event::DataTable(t) => self.begin_frame(t, false),
-            Event::V1Table(t) => self.begin_frame(t, true),
+            Event::DataTable(t) => return self.begin_frame(t, false),
+            Event::V1Table(t) => return self.begin_frame(t, true),
             Event::DataTableEnd(t) => return self.end_frame(t, false),
             Event::V1TableEnd(t) => return self.end_frame(t, true),
             Event::TableHeader(t) => {
@@ -195,6 +198,8 @@ impl Batcher {
                 }
                 if self.select(t, false) {
                     self.open(t, self.progressive)?;
+                } else if let Some(id) = t.table_id {
+                    self.skipped.push(id);
                 }
             }
             Event::TableFragment(f) => {
@@ -208,14 +213,22 @@ impl Batcher {
                             self.fragment_type(i, f.fragment_type)?;
                             Frame::Table(i)
                         }
-                        None => Frame::Skip,
+                        None => {
+                            self.unknown_fragment(id)?;
+                            Frame::Skip
+                        }
                     },
                 };
             }
             Event::TableFragmentEnd(f) => {
                 if let Frame::Held { rows, .. } = core::mem::take(&mut self.frame) {
-                    let Some(i) = f.table_id.and_then(|id| self.find(id)) else {
-                        return Ok(());
+                    let Some(id) = f.table_id else {
+                        return Err(protocol(
+                            "a TableFragment that never names its TableId".to_string(),
+                        ));
+                    };
+                    let Some(i) = self.find(id) else {
+                        return self.unknown_fragment(id);
                     };
                     self.fragment_type(i, f.fragment_type)?;
                     self.append_held(i, rows)?;
@@ -268,6 +281,18 @@ impl Batcher {
         }
     }
 
+    /// A fragment of table `id`, which is not open: fine when the table is
+    /// not selected, an error otherwise (no `TableHeader`, or after its
+    /// `TableCompletion`): its rows would be lost.
+    fn unknown_fragment(&self, id: i64) -> Result<(), Error> {
+        if self.skipped.contains(&id) {
+            return Ok(());
+        }
+        Err(protocol(format!(
+            "a TableFragment for table {id}, which has no open TableHeader"
+        )))
+    }
+
     fn find(&self, id: i64) -> Option<usize> {
         self.tables.iter().position(|t| t.meta.id == Some(id))
     }
@@ -304,7 +329,7 @@ impl Batcher {
         true
     }
 
-    fn begin_frame(&mut self, t: &TableInfo<'_>, v1: bool) {
+    fn begin_frame(&mut self, t: &TableInfo<'_>, v1: bool) -> Result<(), Error> {
         // Everything the batches' schema names must be known before rows
         // are converted; the service sends it before `Rows`.
         let incomplete = t.columns.is_empty() || t.table_id.is_none() || (!v1 && t.kind.is_none());
@@ -314,15 +339,11 @@ impl Batcher {
                 bytes: 0,
             }
         } else if self.select(t, v1) {
-            match self.open(t, false) {
-                Ok(i) => Frame::Table(i),
-                // Only the open-table limit fails, and a DataTable closes
-                // before the next opens: not reached in practice.
-                Err(_) => Frame::Skip,
-            }
+            Frame::Table(self.open(t, false)?)
         } else {
             Frame::Skip
         };
+        Ok(())
     }
 
     fn end_frame(&mut self, t: &TableInfo<'_>, v1: bool) -> Result<(), Error> {

@@ -446,3 +446,48 @@ fn guid_and_dynamic_carry_the_canonical_extension_types() {
     assert_eq!((j.value(0), j.value(1)), (r#"{"a":[1, 2]}"#, r#""x""#));
     assert!(j.is_null(2));
 }
+
+#[test]
+fn rows_of_a_table_that_cannot_open_are_errors_not_skipped() {
+    // A fragment of a table that had no TableHeader.
+    let b = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+{"FrameType":"TableFragment","TableFragmentType":"DataAppend","TableId":4,"Rows":[[1]]},
+{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+    let items: Vec<_> = TableBatchReader::new(
+        EventReader::from_read(&b[..]),
+        Options {
+            tables: TableSelector::All,
+            ..Options::default()
+        },
+    )
+    .collect();
+    assert!(
+        matches!(items.as_slice(), [Err(Error::Protocol { message, .. })] if message.contains("table 4")),
+        "{items:?}"
+    );
+    // A DataTable while max_open_tables progressive tables are open.
+    let b = br#"[{"FrameType":"DataSetHeader","IsProgressive":true,"Version":"v2.0"},
+{"FrameType":"TableHeader","TableId":1,"TableKind":"PrimaryResult","TableName":"P","Columns":[{"ColumnName":"x","ColumnType":"int"}]},
+{"FrameType":"DataTable","TableId":2,"TableKind":"PrimaryResult","TableName":"D","Columns":[{"ColumnName":"x","ColumnType":"int"}],"Rows":[[5]]},
+{"FrameType":"TableCompletion","TableId":1,"RowCount":0},
+{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+    let items: Vec<_> = TableBatchReader::new(
+        EventReader::from_read(&b[..]),
+        Options {
+            tables: TableSelector::All,
+            max_open_tables: 1,
+            ..Options::default()
+        },
+    )
+    .collect();
+    assert!(
+        matches!(
+            items.last(),
+            Some(Err(Error::Limit {
+                what: "max_open_tables",
+                ..
+            }))
+        ),
+        "{items:?}"
+    );
+}
