@@ -169,6 +169,12 @@ impl Input {
         })
     }
 
+    /// The body as a reader (gzip already undone), for the commands that
+    /// read it through another crate's reader (`arrow`, `parquet`).
+    pub(crate) fn into_reader(self) -> Box<dyn Read> {
+        self.reader
+    }
+
     /// Reads the next chunk: up to `buf.len()` bytes, fewer only at the end
     /// of a file; from a pipe, what one read gives.
     fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<usize> {

@@ -14,6 +14,7 @@
 //! truncated (stderr says what and at which byte offset; what was decoded
 //! before is written), or on a usage or I/O error.
 
+mod columnar;
 mod csv;
 mod events;
 mod input;
@@ -63,6 +64,48 @@ enum Command {
     Events(EventsArgs),
     /// Tables, kinds, row counts, errors, bytes and decode throughput.
     Stats(StatsArgs),
+    /// One table as an Arrow IPC stream, batch by batch (to stdout, or -o).
+    Arrow(ColumnarArgs),
+    /// One table as a Parquet file (zstd-compressed), batch by batch.
+    Parquet(ParquetArgs),
+}
+
+/// What `arrow` and `parquet` take.
+#[derive(Debug, Args)]
+struct ColumnarOptions {
+    #[command(flatten)]
+    table: TableArg,
+    /// Unit of datetime and timespan columns: `ns` (exact; values outside
+    /// 1677-09-21..2262-04-11 are an error) or `us` (the whole range,
+    /// dropping each value's 100 ns digit).
+    #[arg(long, value_name = "UNIT", default_value = "ns", value_parser = ["ns", "us"])]
+    datetime_unit: String,
+    /// Rows per record batch.
+    #[arg(long, value_name = "N", default_value_t = 8192,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    batch_rows: u32,
+}
+
+#[derive(Debug, Args)]
+struct ColumnarArgs {
+    #[command(flatten)]
+    opts: ColumnarOptions,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    output: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct ParquetArgs {
+    #[command(flatten)]
+    opts: ColumnarOptions,
+    /// The Parquet file to write.
+    #[arg(long, short = 'o', value_name = "OUT", required = true)]
+    output: String,
+    #[command(flatten)]
+    common: Common,
 }
 
 /// What every command takes: the input and the decoder's chunk size.
@@ -183,6 +226,16 @@ impl Common {
     }
 }
 
+impl ColumnarOptions {
+    fn settings(&self) -> columnar::Settings {
+        columnar::Settings {
+            table: self.table.table.clone(),
+            micros: self.datetime_unit == "us",
+            batch_rows: self.batch_rows as usize,
+        }
+    }
+}
+
 fn which(t: Option<&str>) -> Which {
     match t {
         None => Which::Default,
@@ -204,6 +257,8 @@ fn main() -> ExitCode {
         Command::Csv(a) => &a.common,
         Command::Events(a) => &a.common,
         Command::Stats(a) => &a.common,
+        Command::Arrow(a) => &a.common,
+        Command::Parquet(a) => &a.common,
     };
     let name = match common.file.as_deref() {
         None | Some("-") => "-".to_owned(),
@@ -244,6 +299,13 @@ fn main() -> ExitCode {
         }
         Command::Events(_) => events::run(&mut input, &mut out),
         Command::Stats(_) => stats::run(&mut input, &mut out),
+        // Written through the arrow crate's writers, not `out`.
+        Command::Arrow(a) => {
+            return columnar::run(input, &a.opts.settings(), a.output.as_deref(), false)
+        }
+        Command::Parquet(a) => {
+            return columnar::run(input, &a.opts.settings(), Some(&a.output), true)
+        }
     };
     let r = r.and_then(|code| out.flush().map(|()| code));
     match r {
@@ -267,7 +329,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!(
-                "kusto-frames: no command given (json, ndjson, csv, events, stats)\n\
+                "kusto-frames: no command given (json, ndjson, csv, events, stats, arrow, parquet)\n\
                  For more information, try '--help'."
             );
             ExitCode::from(FAILED)
