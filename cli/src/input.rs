@@ -250,6 +250,14 @@ impl Input {
                         any_event = true;
                         if let Err(f) = h.event(&ev) {
                             drop(feed);
+                            // A limit met at an event without an offset: the
+                            // end of this chunk bounds it.
+                            let f = match f {
+                                Failure::Limit(m) if !m.contains(" at byte ") => {
+                                    Failure::Limit(format!("{m}, before byte {bytes}"))
+                                }
+                                f => f,
+                            };
                             return fail(h, &mut progress, f);
                         }
                     }

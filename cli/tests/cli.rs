@@ -188,30 +188,38 @@ fn output_is_valid_and_exit_codes_follow_the_rules() {
     }
 }
 
-/// The json output of one file at chunk sizes 1, 7 and 65536: identical.
+/// Every command's output for one file at chunk sizes 1, 7 and 65536:
+/// identical (the json run is returned).
 fn chunking_is_invisible(path: &Path) -> Run {
-    let a = run_file(path, &["json", "--chunk", "65536"]);
-    for n in ["1", "7"] {
-        let b = run_file(path, &["json", "--chunk", n]);
-        assert_eq!(
-            (a.code, &a.stdout, &a.stderr),
-            (b.code, &b.stdout, &b.stderr),
-            "{}: --chunk {n} differs from --chunk 65536",
-            path.display()
-        );
+    let mut json = None;
+    for cmd in ["json", "csv", "ndjson", "events", "stats"] {
+        let a = run_file(path, &[cmd, "--chunk", "65536"]);
+        for n in ["1", "7"] {
+            let b = run_file(path, &[cmd, "--chunk", n]);
+            // stats' time line varies.
+            assert_eq!(
+                (a.code, golden(&a), &a.stderr),
+                (b.code, golden(&b), &b.stderr),
+                "{} {cmd}: --chunk {n} differs from --chunk 65536",
+                path.display()
+            );
+        }
+        if cmd == "json" {
+            json = Some(a);
+        }
     }
-    a
+    json.unwrap()
 }
 
 #[test]
-fn chunk_size_never_changes_the_json_output() {
+fn chunk_size_never_changes_the_output() {
     for path in local_inputs() {
         chunking_is_invisible(&path);
     }
 }
 
 #[test]
-fn peer_corpus_json_at_any_chunk_size() {
+fn peer_corpus_at_any_chunk_size() {
     let Some(files) = peer_inputs() else {
         eprintln!(
             "skipped: no peer corpus at {} (it lives in shared/, beside the repository)",

@@ -398,6 +398,77 @@ fn generated_responses_read_back() {
     }
 }
 
+/// DuckDB's `read_csv` and `read_json` on the tool's CSV and NDJSON (when
+/// the `duckdb` Python package is importable; CI installs it): every row,
+/// every CSV field's text (DuckDB reads an empty field as NULL).
+#[test]
+fn duckdb_reads_csv_and_ndjson() {
+    let script = r#"
+import json, sys
+try:
+    import duckdb
+except ImportError as e:
+    print(json.dumps({"skipped": str(e)}))
+    sys.exit(0)
+con = duckdb.connect()
+csv_rows = con.execute(
+    "select * from read_csv(?, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', new_line='\\n')",
+    [sys.argv[1]]).fetchall()
+cols = [d[0] for d in con.description]
+nd = con.execute("select count(*) from read_json(?, format='newline_delimited')", [sys.argv[2]]).fetchone()[0]
+print(json.dumps({"cols": cols, "rows": [[("" if v is None else v) for v in r] for r in csv_rows], "ndjson_rows": nd}))
+"#;
+    let nasty = write_tmp("duck.json", &nasty_body());
+    let (gen, _) = generate_vec(&GenConfig::new(11, Profile::Mixed, Shape::Whole, 200_000));
+    let generated = write_tmp("duck-gen.json", &gen);
+    for (name, path) in [("nasty", &nasty), ("generated", &generated)] {
+        let p = path.to_str().unwrap();
+        let csv_out = run(&["csv", p], None);
+        let nd_out = run(&["ndjson", p], None);
+        let csv_path = path.with_extension("duck.csv");
+        let nd_path = path.with_extension("duck.ndjson");
+        std::fs::write(&csv_path, &csv_out.stdout).unwrap();
+        std::fs::write(&nd_path, &nd_out.stdout).unwrap();
+        let out = match Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .arg(&csv_path)
+            .arg(&nd_path)
+            .output()
+        {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("skipped DuckDB: no python3 ({e})");
+                return;
+            }
+        };
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: J = serde_json::from_slice(&out.stdout).unwrap();
+        if let Some(why) = v.get("skipped") {
+            eprintln!("skipped DuckDB: {why}");
+            return;
+        }
+        let records = read_csv(&csv_out.stdout, b',');
+        let want_rows = records.len() - 1;
+        assert_eq!(
+            v["ndjson_rows"].as_u64(),
+            Some(want_rows as u64),
+            "{name}: DuckDB NDJSON rows"
+        );
+        let cols: Vec<String> = serde_json::from_value(v["cols"].clone()).unwrap();
+        assert_eq!(cols, records[0], "{name}: DuckDB CSV columns");
+        let rows: Vec<Vec<String>> = serde_json::from_value(v["rows"].clone()).unwrap();
+        assert_eq!(rows.len(), want_rows, "{name}: DuckDB CSV rows");
+        for (i, (d, r)) in rows.iter().zip(&records[1..]).enumerate() {
+            assert_eq!(d, r, "{name}: DuckDB CSV row {i}");
+        }
+    }
+}
+
 #[test]
 fn csv_options_read_back() {
     let nasty = write_tmp("nasty-opts.json", &nasty_body());
