@@ -5,8 +5,10 @@
 //! every scalar and key; the streaming parsers (actson, bufjson, struson)
 //! hand out every token and the walk reads the text of every scalar and key.
 //! Every walk counts values and keys, and the counts must agree across
-//! parsers ([`Visit`]); the typed serde_json frames count rows and cells
-//! instead, which must agree with the generator's summary.
+//! parsers ([`Visit`]); the typed serde_json frames and the C++ simdjson
+//! On Demand walk ([`crate::simdjson`], which visits the frames' cells as
+//! our events tier does) count rows and cells instead, which must agree
+//! with the generator's summary.
 
 use std::borrow::Cow;
 use std::io::{self, Read};
@@ -14,6 +16,7 @@ use std::io::{self, Read};
 use kusto_frames_gen::Summary;
 
 use crate::mix;
+use crate::simdjson;
 
 /// What a walk over the whole JSON text saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,11 +69,17 @@ pub enum Peer {
     Bufjson,
     /// struson's pull reader, every value read.
     Struson,
+    /// C++ simdjson's On Demand API over a padded copy of the body (made
+    /// before timing), every cell of every row visited as our events tier
+    /// does ([`crate::simdjson`]), numbers by their JSON token.
+    SimdjsonOndemand,
+    /// The same with every number parsed ([`simdjson::Numbers::Parsed`]).
+    SimdjsonOndemandParsed,
 }
 
 impl Peer {
     /// Every peer.
-    pub const ALL: [Peer; 8] = [
+    pub const ALL: [Peer; 10] = [
         Peer::SerdeJsonValue,
         Peer::SerdeJsonTyped,
         Peer::SimdJsonBorrowed,
@@ -79,7 +88,16 @@ impl Peer {
         Peer::Actson,
         Peer::Bufjson,
         Peer::Struson,
+        Peer::SimdjsonOndemand,
+        Peer::SimdjsonOndemandParsed,
     ];
+
+    /// `false` for the simdjson peers when simdjson was not built (see
+    /// [`crate::simdjson::AVAILABLE`]).
+    pub fn available(self) -> bool {
+        !matches!(self, Peer::SimdjsonOndemand | Peer::SimdjsonOndemandParsed)
+            || simdjson::AVAILABLE
+    }
 
     /// The name used in benchmark ids.
     pub fn name(self) -> &'static str {
@@ -92,6 +110,8 @@ impl Peer {
             Peer::Actson => "actson",
             Peer::Bufjson => "bufjson",
             Peer::Struson => "struson",
+            Peer::SimdjsonOndemand => "simdjson_ondemand",
+            Peer::SimdjsonOndemandParsed => "simdjson_ondemand_parsed",
         }
     }
 
@@ -346,25 +366,32 @@ fn walk_simd(v: &simd_json::BorrowedValue<'_>, t: &mut Visit) {
     }
 }
 
-/// Reusable state of the simd-json benches: the buffer it parses in place
-/// and its scratch buffers.
-pub struct SimdState {
+/// Reusable state of the SIMD peers for one body: simd-json's buffer that
+/// it parses in place and its scratch buffers; simdjson's parser and the
+/// padded copy of the body it needs.
+pub struct SimdState<'a> {
     buf: Vec<u8>,
     buffers: simd_json::Buffers,
+    simdjson: simdjson::Parser,
+    padded: simdjson::Padded<'a>,
 }
 
-impl core::fmt::Debug for SimdState {
+impl core::fmt::Debug for SimdState<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SimdState").finish_non_exhaustive()
     }
 }
 
-impl SimdState {
-    /// State sized for bodies of `len` bytes.
-    pub fn new(len: usize) -> Self {
+impl<'a> SimdState<'a> {
+    /// State for runs over `body` (the only body that simdjson's peer
+    /// accepts with it: its padded copy is made here, outside any timing).
+    pub fn new(body: &'a [u8]) -> Self {
+        let len = body.len();
         SimdState {
             buf: Vec::with_capacity(len),
             buffers: simd_json::Buffers::new(len),
+            simdjson: simdjson::Parser::new(),
+            padded: simdjson::Padded::new(body),
         }
     }
 
@@ -378,7 +405,7 @@ impl SimdState {
 }
 
 /// simd-json: copy, parse into a borrowed value tree, walk it.
-pub fn simd_json_borrowed(body: &[u8], st: &mut SimdState) -> Visit {
+pub fn simd_json_borrowed(body: &[u8], st: &mut SimdState<'_>) -> Visit {
     let (buf, buffers) = st.load(body);
     let v = simd_json::to_borrowed_value_with_buffers(buf, buffers).expect("simd-json");
     let mut t = Visit::default();
@@ -419,7 +446,7 @@ fn walk_tape(nodes: &[simd_json::Node<'_>], i: usize, t: &mut Visit) -> usize {
 }
 
 /// simd-json: copy, parse into a tape, walk it.
-pub fn simd_json_tape(body: &[u8], st: &mut SimdState) -> Visit {
+pub fn simd_json_tape(body: &[u8], st: &mut SimdState<'_>) -> Visit {
     let (buf, buffers) = st.load(body);
     let tape = simd_json::to_tape_with_buffers(buf, buffers).expect("simd-json tape");
     let mut t = Visit::default();
@@ -636,6 +663,28 @@ pub fn struson_chunked(body: &[u8], chunk: usize) -> Visit {
 }
 
 // ---------------------------------------------------------------------------
+// simdjson (C++)
+// ---------------------------------------------------------------------------
+
+/// C++ simdjson's On Demand walk of `body`, whose padded copy `st` holds,
+/// touching numbers as `numbers` says. Panics if `st` was made for another
+/// body, or on a simdjson error.
+pub fn simdjson_ondemand(
+    body: &[u8],
+    st: &mut SimdState<'_>,
+    numbers: simdjson::Numbers,
+) -> simdjson::CellCount {
+    assert!(
+        st.padded.is_copy_of(body),
+        "SimdState was made for another body"
+    );
+    match st.simdjson.walk(&st.padded, numbers) {
+        Ok(c) => c,
+        Err(e) => panic!("simdjson: {e}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Dispatch
 // ---------------------------------------------------------------------------
 
@@ -646,11 +695,14 @@ pub enum Outcome {
     Walk(Visit),
     /// Typed frames.
     Typed(TypedCount),
+    /// The rows and cells of every frame, as our events tier visits them.
+    Cells(simdjson::CellCount),
 }
 
 impl Outcome {
     /// Panics unless the run saw everything: a walk, as many values and keys
-    /// as the `reference` walk; typed frames, the generator's rows and cells.
+    /// as the `reference` walk; typed frames and cell walks, the generator's
+    /// rows and cells.
     /// `what` names the run in the message.
     #[track_caller]
     pub fn assert_complete(&self, reference: (u64, u64), summary: &Summary, what: &str) {
@@ -659,6 +711,9 @@ impl Outcome {
             Outcome::Typed(t) => {
                 assert_eq!((t.rows, t.cells), (summary.rows, summary.cells), "{what}")
             }
+            Outcome::Cells(c) => {
+                assert_eq!((c.rows, c.cells), (summary.rows, summary.cells), "{what}")
+            }
         }
     }
 }
@@ -666,8 +721,9 @@ impl Outcome {
 /// Runs `peer` over `body`, fed in chunks of `chunk` bytes (`usize::MAX`:
 /// the whole buffer; only streaming peers take other sizes). Never inlined,
 /// as [`crate::ours::decode`].
+/// `simd` must have been made for `body` ([`SimdState::new`]).
 #[inline(never)]
-pub fn run(peer: Peer, body: &[u8], chunk: usize, simd: &mut SimdState) -> Outcome {
+pub fn run(peer: Peer, body: &[u8], chunk: usize, simd: &mut SimdState<'_>) -> Outcome {
     let whole = chunk >= body.len();
     assert!(
         whole || peer.streaming(),
@@ -686,5 +742,11 @@ pub fn run(peer: Peer, body: &[u8], chunk: usize, simd: &mut SimdState) -> Outco
         Peer::Bufjson => bufjson_chunked(body, chunk),
         Peer::Struson if whole => struson_whole(body),
         Peer::Struson => struson_chunked(body, chunk),
+        Peer::SimdjsonOndemand => {
+            return Outcome::Cells(simdjson_ondemand(body, simd, simdjson::Numbers::Token))
+        }
+        Peer::SimdjsonOndemandParsed => {
+            return Outcome::Cells(simdjson_ondemand(body, simd, simdjson::Numbers::Parsed))
+        }
     })
 }

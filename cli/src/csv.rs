@@ -18,7 +18,7 @@ use kusto_frames::{CellError, Column, Row};
 use crate::input::Input;
 use crate::out::Out;
 use crate::pick::{self, RowFormat, Which};
-use crate::render::csv_cell;
+use crate::render::{csv_cell, CsvText};
 
 /// How records are written.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +73,7 @@ impl Csv {
 
     #[inline]
     fn should_quote(&self, f: &[u8]) -> bool {
-        if f.len() >= 24 {
+        if f.len() >= 32 {
             if let Some([a, b, c, d]) = self.four {
                 return memchr::memchr3(a, b, c, f).is_some() || memchr::memchr(d, f).is_some();
             }
@@ -84,19 +84,31 @@ impl Csv {
     #[inline]
     fn field(&self, t: &mut Vec<u8>, f: &[u8]) {
         if !self.should_quote(f) {
-            t.extend_from_slice(f);
+            push_bytes(t, f);
             return;
         }
-        t.reserve(f.len() + 2);
-        t.push(b'"');
-        let mut rest = f;
-        while let Some(q) = memchr::memchr(b'"', rest) {
-            t.extend_from_slice(&rest[..=q]);
+        if memchr::memchr(b'"', f).is_none() {
+            t.reserve(f.len() + 2);
             t.push(b'"');
-            rest = &rest[q + 1..];
+            t.extend_from_slice(f);
+            t.push(b'"');
+            return;
         }
-        t.extend_from_slice(rest);
-        t.push(b'"');
+        // Quotes doubled in one pass over a slice of the output (JSON in a
+        // dynamic value has many).
+        let start = t.len();
+        t.resize(start + 2 * f.len() + 2, 0);
+        let dst = &mut t[start..];
+        dst[0] = b'"';
+        let mut k = 1;
+        for &b in f {
+            // Without a branch: quotes are frequent and irregular.
+            dst[k] = b;
+            dst[k + 1] = b'"';
+            k += 1 + usize::from(b == b'"');
+        }
+        dst[k] = b'"';
+        t.truncate(start + k + 1);
     }
 
     fn record<'a>(&self, t: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
@@ -135,15 +147,19 @@ impl RowFormat for Csv {
         let (plain_safe, delimiter) = (self.plain_safe, self.delimiter);
         let mut first = true;
         // Called once per cell, in order.
-        let mut emit = |f: &[u8], plain: bool| {
+        let only_delimiter = self.four.is_some();
+        let mut emit = |f: &[u8], class: CsvText| {
             if !first {
                 t.push(delimiter);
             }
             first = false;
-            if plain && plain_safe {
-                t.extend_from_slice(f);
-            } else {
-                self.field(t, f);
+            match class {
+                CsvText::Plain if plain_safe => push_bytes(t, f),
+                // Only the delimiter can make it quoted.
+                CsvText::NoQuote if only_delimiter && memchr::memchr(delimiter, f).is_none() => {
+                    push_bytes(t, f);
+                }
+                _ => self.field(t, f),
             }
         };
         for j in 0..n {
@@ -178,6 +194,19 @@ impl RowFormat for Csv {
 
 pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {
     pick::run(input, which, Csv::new(opts), Vec::new(), out)
+}
+
+/// Appends `f`: a short one without a call to `memcpy`.
+#[inline(always)]
+fn push_bytes(t: &mut Vec<u8>, f: &[u8]) {
+    if f.len() <= 16 {
+        t.reserve(16);
+        for &b in f {
+            t.push(b);
+        }
+    } else {
+        t.extend_from_slice(f);
+    }
 }
 
 #[cfg(test)]

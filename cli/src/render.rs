@@ -368,7 +368,7 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
 /// (minified), null as null. A cell past the last column, of an unknown
 /// type, or that does not fit its type is the JSON value as sent.
 /// `Err` with the cell's error when it does not fit.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Result<(), CellError> {
     match quick(row, i) {
         Some(Quick::Null) => {
@@ -436,14 +436,22 @@ enum Quick<'a> {
     String(Cell<'a>),
 }
 
-#[inline]
+#[inline(always)]
 fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
-    let c = row.cell(i)?;
-    if c.kind() == CellKind::Null {
-        return Some(Quick::Null);
-    }
     let ty = row.columns().get(i)?.scalar_type();
+    if !matches!(
+        ty,
+        ScalarType::String
+            | ScalarType::Long
+            | ScalarType::Int
+            | ScalarType::Bool
+            | ScalarType::Guid
+    ) {
+        return None;
+    }
+    let c = row.cell(i)?;
     match (ty, c.kind()) {
+        (_, CellKind::Null) => Some(Quick::Null),
         (ScalarType::String, CellKind::String) => Some(Quick::String(c)),
         // At most 18 (int: 9) digits: in range without parsing.
         (ScalarType::Long, CellKind::Number) if c.raw().len() <= 18 && canonical_int(c) => {
@@ -462,7 +470,7 @@ fn quick<'a>(row: &Row<'a>, i: usize) -> Option<Quick<'a>> {
 
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex: a valid guid
 /// in its canonical form.
-#[inline]
+#[inline(always)]
 fn guid_form(t: &str) -> bool {
     /// Lowercase hex digits.
     static HEX: [bool; 256] = {
@@ -492,7 +500,7 @@ fn guid_form(t: &str) -> bool {
 
 /// A number cell whose text is its canonical integer form: digits, maybe a
 /// leading `-` (JSON has no leading zeros), not `-0`.
-#[inline]
+#[inline(always)]
 fn canonical_int(c: Cell<'_>) -> bool {
     let raw = c.raw().as_bytes();
     c.kind() == CellKind::Number
@@ -501,13 +509,13 @@ fn canonical_int(c: Cell<'_>) -> bool {
 }
 
 /// A string cell without escapes (its JSON text is its text in quotes).
-#[inline]
+#[inline(always)]
 fn plain_string(c: Cell<'_>) -> bool {
     c.kind() == CellKind::String && c.raw().len() == c.text().len() + 2
 }
 
 /// The text of a datetime that parsed is already `YYYY-MM-DDTHH:MM:SS.fffffffZ`.
-#[inline]
+#[inline(always)]
 fn canonical_datetime(t: &str) -> bool {
     const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
     let t = t.as_bytes();
@@ -522,7 +530,7 @@ fn canonical_datetime(t: &str) -> bool {
 }
 
 /// The text of a guid that parsed is already lowercase.
-#[inline]
+#[inline(always)]
 fn canonical_guid(t: &str) -> bool {
     t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase())
 }
@@ -587,68 +595,86 @@ fn sent_field(c: Cell<'_>) -> Field<'_> {
     }
 }
 
+/// What a CSV field's text may hold (how much the writer must check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CsvText {
+    /// Anything.
+    Any,
+    /// No quote, CR or LF (the text of a JSON string without escapes).
+    NoQuote,
+    /// Only ASCII letters, digits and `+-.:` (numbers, dates, guids,
+    /// bools), or nothing.
+    Plain,
+}
+
 /// Cell `i` of `row` as Kusto's own CSV export writes it, handed to `emit`
-/// with whether it is plain (only ASCII letters, digits and `+-.:`): the
+/// with what its text may hold (see [`CsvText`]): the
 /// canonical form of [`push_cell_json`] with strings bare and null empty,
 /// but timespan as `[-][d.]hh:mm:ss[.fffffff]` and dynamic as compact JSON
 /// (a string holding JSON, as V1 sends dynamic values, as that JSON,
 /// minified). A cell that does not fit its type is handed over as sent,
 /// and its error returned.
-#[inline]
-pub(crate) fn csv_cell<F: FnMut(&[u8], bool)>(
+#[inline(always)]
+pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
     row: &Row<'_>,
     i: usize,
     emit: &mut F,
 ) -> Result<(), CellError> {
     match quick(row, i) {
         Some(Quick::Null) => {
-            emit(b"", true);
+            emit(b"", CsvText::Plain);
             return Ok(());
         }
         Some(Quick::Plain(c)) => {
-            emit(c.text().as_bytes(), true);
+            emit(c.text().as_bytes(), CsvText::Plain);
             return Ok(());
         }
         Some(Quick::String(c)) => {
-            emit(c.text().as_bytes(), false);
+            // Without escapes, JSON string text has no quote, CR or LF.
+            let class = if plain_string(c) {
+                CsvText::NoQuote
+            } else {
+                CsvText::Any
+            };
+            emit(c.text().as_bytes(), class);
             return Ok(());
         }
         None => {}
     }
     let Some(v) = row.value(i) else {
-        emit(b"", true);
+        emit(b"", CsvText::Plain);
         return Ok(());
     };
     let v = match v {
         Ok(v) => v,
         Err(e) => {
             let f = row.cell(i).map_or(Field::Empty, sent_field);
-            emit(f.bytes(), false);
+            emit(f.bytes(), CsvText::Any);
             return Err(e);
         }
     };
-    let small = |emit: &mut F, s: Small| emit(s.bytes(), true);
+    let small = |emit: &mut F, s: Small| emit(s.bytes(), CsvText::Plain);
     match v {
-        Value::Null => emit(b"", true),
-        Value::Bool(b) => emit(if b { b"true" } else { b"false" }, true),
+        Value::Null => emit(b"", CsvText::Plain),
+        Value::Bool(b) => emit(if b { b"true" } else { b"false" }, CsvText::Plain),
         Value::Int(n) => match row.cell(i) {
-            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), true),
+            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), CsvText::Plain),
             _ => small(emit, int_text(i64::from(n))),
         },
         Value::Long(n) => match row.cell(i) {
-            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), true),
+            Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), CsvText::Plain),
             _ => small(emit, int_text(n)),
         },
         Value::Real(f) => small(emit, real(f).0),
-        Value::Decimal(d) => emit(d.text().as_bytes(), false),
-        Value::String(s) => emit(s.as_bytes(), false),
+        Value::Decimal(d) => emit(d.text().as_bytes(), CsvText::Any),
+        Value::String(s) => emit(s.as_bytes(), CsvText::Any),
         Value::DateTime(d) => match row.cell(i) {
-            Some(c) if canonical_datetime(c.text()) => emit(c.text().as_bytes(), true),
+            Some(c) if canonical_datetime(c.text()) => emit(c.text().as_bytes(), CsvText::Plain),
             _ => small(emit, datetime_text(d)),
         },
         Value::TimeSpan(t) => small(emit, timespan_text(t)),
         Value::Guid(g) => match row.cell(i) {
-            Some(c) if canonical_guid(c.text()) => emit(c.text().as_bytes(), true),
+            Some(c) if canonical_guid(c.text()) => emit(c.text().as_bytes(), CsvText::Plain),
             _ => small(emit, guid_text(g)),
         },
         Value::Dynamic(d) => match d.kind() {
@@ -659,21 +685,21 @@ pub(crate) fn csv_cell<F: FnMut(&[u8], bool)>(
                 let plain = !text.starts_with(['{', '[', ' ', '\t', '\n', '\r'])
                     && !text.ends_with([' ', '\t', '\n', '\r']);
                 if plain {
-                    emit(text.as_bytes(), false);
+                    emit(text.as_bytes(), CsvText::Any);
                 } else {
                     match minify(text) {
-                        Cow::Borrowed(t) => emit(t.as_bytes(), false),
+                        Cow::Borrowed(t) => emit(t.as_bytes(), CsvText::Any),
                         Cow::Owned(m) => match d.embedded_json() {
-                            Some(_) => emit(m.as_bytes(), false),
-                            None => emit(text.as_bytes(), false),
+                            Some(_) => emit(m.as_bytes(), CsvText::Any),
+                            None => emit(text.as_bytes(), CsvText::Any),
                         },
                     }
                 }
             }
-            CellKind::Null => emit(b"", true),
-            _ => emit(minify(d.raw()).as_bytes(), false),
+            CellKind::Null => emit(b"", CsvText::Plain),
+            _ => emit(minify(d.raw()).as_bytes(), CsvText::Any),
         },
-        Value::Other(c) => emit(sent_field(c).bytes(), false),
+        Value::Other(c) => emit(sent_field(c).bytes(), CsvText::Any),
     }
     Ok(())
 }

@@ -10,8 +10,11 @@
 //!
 //! `ratios [MB] [ROUNDS] [INPUTS]`: inputs of MB (10^6 bytes, default 50),
 //! ROUNDS rounds (default 15), INPUTS comma-separated (default `mixed`;
-//! `mixed,string_heavy,number_heavy,progressive`). Prints Markdown tables.
-//! Every iteration's counts are asserted, as in the criterion benches.
+//! `mixed,string_heavy,number_heavy,progressive`). Prints Markdown tables:
+//! each contender's ratio to the best of the Rust whole-buffer peers
+//! (bufjson, simd-json's tape, sonic-rs) and to C++ simdjson's On Demand
+//! walk of the same round. Every iteration's counts are asserted, as in the
+//! criterion benches.
 
 use core::hint::black_box;
 use std::time::Instant;
@@ -19,6 +22,7 @@ use std::time::Instant;
 use kusto_frames_benches::inputs::{chunk_label, Input};
 use kusto_frames_benches::ours::{self, Tier};
 use kusto_frames_benches::peers::{self, Peer, SimdState};
+use kusto_frames_benches::simdjson;
 
 /// One thing timed each round.
 #[derive(Clone, Copy)]
@@ -34,6 +38,14 @@ impl Contender {
             Contender::Peer(p) => format!("{} whole", p.name()),
         }
     }
+}
+
+/// The median and range of the ratios `base / secs` over rounds.
+fn ratio_cell(secs: &[f64], base: &[f64]) -> String {
+    let mut ratio: Vec<f64> = secs.iter().zip(base).map(|(s, b)| b / s).collect();
+    let lo = ratio.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = ratio.iter().copied().fold(0.0, f64::max);
+    format!("{:.2}× ({:.2}–{:.2})", median(&mut ratio), lo, hi)
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -56,10 +68,16 @@ fn main() {
             .collect()
     });
     assert!(rounds >= 1, "at least one round");
+    if !simdjson::AVAILABLE {
+        eprintln!("ratios: the C++ simdjson peer was not built (apt-get install libsimdjson-dev, then rebuild)");
+        std::process::exit(2);
+    }
 
     // The whole-buffer peers that are the yardstick (the fastest
     // three here; the slower ones never decide the best).
     let peers = [Peer::Bufjson, Peer::SimdJsonTape, Peer::SonicRs];
+    // C++ simdjson's On Demand walk: a column of its own.
+    let cpp = Peer::SimdjsonOndemand;
     let mut contenders = Vec::new();
     for tier in Tier::ALL {
         for chunk in [64, 1500, 16 * 1024, 64 * 1024, usize::MAX] {
@@ -67,13 +85,29 @@ fn main() {
         }
     }
     contenders.extend(peers.map(Contender::Peer));
+    let n_ours = contenders.len() - peers.len();
+    let c_cpp = contenders.len();
+    // The walk with numbers parsed is shown, not a yardstick.
+    contenders.extend([cpp, Peer::SimdjsonOndemandParsed].map(Contender::Peer));
 
     println!("Interleaved ratios: {mb} MB inputs, {rounds} rounds, every contender once per round (order rotated each round).");
+    println!(
+        "simdjson {} On Demand, kernel {} (padded copy made before timing).",
+        simdjson::version(),
+        simdjson::builtin_kernel()
+    );
     for input in inputs {
         let (body, summary) = input.generate(mb * 1_000_000);
         let len = body.len() as f64;
         let reference = peers::serde_json_value(&body).counts();
-        let mut simd = SimdState::new(body.len());
+        let mut simd = SimdState::new(&body);
+        // One untimed walk first: simdjson's parser sizes its buffers on
+        // its first document (the others allocate anew every iteration).
+        peers::run(cpp, &body, usize::MAX, &mut simd).assert_complete(
+            reference,
+            &summary,
+            cpp.name(),
+        );
         // secs[c][r]: contender c's time in round r.
         let mut secs = vec![Vec::with_capacity(rounds); contenders.len()];
         for r in 0..rounds {
@@ -91,11 +125,10 @@ fn main() {
                 secs[c].push(t.elapsed().as_secs_f64());
             }
         }
-        let n_ours = contenders.len() - peers.len();
-        // The best peer of each round (shortest time).
+        // The best Rust peer of each round (shortest time).
         let best: Vec<f64> = (0..rounds)
             .map(|r| {
-                (n_ours..contenders.len())
+                (n_ours..c_cpp)
                     .map(|c| secs[c][r])
                     .fold(f64::INFINITY, f64::min)
             })
@@ -103,20 +136,16 @@ fn main() {
         println!();
         println!("#### {} ({} bytes)", input.name(), body.len());
         println!();
-        println!("| contender | median MB/s | ratio to the best whole-buffer peer of the same round (median, min–max) |");
-        println!("|---|---:|---|");
+        println!("| contender | median MB/s | ratio to the best Rust whole-buffer peer of the same round (median, min–max) | ratio to simdjson On Demand of the same round (median, min–max) |");
+        println!("|---|---:|---|---|");
         for (c, contender) in contenders.iter().enumerate() {
             let mut rate: Vec<f64> = secs[c].iter().map(|s| len / s / 1e6).collect();
-            let mut ratio: Vec<f64> = secs[c].iter().zip(&best).map(|(s, b)| b / s).collect();
-            let lo = ratio.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = ratio.iter().copied().fold(0.0, f64::max);
             println!(
-                "| {} | {:.0} | {:.2}× ({:.2}–{:.2}) |",
+                "| {} | {:.0} | {} | {} |",
                 contender.label(),
                 median(&mut rate),
-                median(&mut ratio),
-                lo,
-                hi
+                ratio_cell(&secs[c], &best),
+                ratio_cell(&secs[c], &secs[c_cpp]),
             );
         }
     }
