@@ -14,20 +14,35 @@ fn corpus(name: &str) -> PathBuf {
 }
 
 fn ndjson_rows(file: &PathBuf) -> usize {
-    let out = Command::new(BIN).arg("ndjson").arg(file).output().expect("run");
+    let out = Command::new(BIN)
+        .arg("ndjson")
+        .arg(file)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0));
-    String::from_utf8(out.stdout).expect("UTF-8").lines().count()
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .count()
 }
 
 fn names(b: &[RecordBatch]) -> Vec<String> {
-    b[0].schema().fields().iter().map(|f| f.name().clone()).collect()
+    b[0].schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect()
 }
 
 #[test]
 fn arrow_and_parquet_write_the_rows_ndjson_writes() {
     let dir = std::env::temp_dir().join(format!("kf-columnar-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    for name in ["v2-whole.json", "v2-progressive-replace.json", "v1-with-toc.json"] {
+    for name in [
+        "v2-whole.json",
+        "v2-progressive-replace.json",
+        "v1-with-toc.json",
+    ] {
         let file = corpus(name);
         if !file.exists() {
             continue;
@@ -39,10 +54,19 @@ fn arrow_and_parquet_write_the_rows_ndjson_writes() {
             .arg(&file)
             .output()
             .expect("run");
-        assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let reader = arrow_ipc::reader::StreamReader::try_new(&out.stdout[..], None).expect("IPC");
         let batches: Vec<RecordBatch> = reader.collect::<Result<_, _>>().expect("batches");
-        assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), rows, "{name}");
+        assert_eq!(
+            batches.iter().map(RecordBatch::num_rows).sum::<usize>(),
+            rows,
+            "{name}"
+        );
         // Parquet file.
         let path = dir.join(format!("{name}.parquet"));
         let st = Command::new(BIN)
@@ -60,7 +84,11 @@ fn arrow_and_parquet_write_the_rows_ndjson_writes() {
                 .expect("reader")
                 .collect::<Result<_, _>>()
                 .expect("batches");
-        assert_eq!(pq.iter().map(RecordBatch::num_rows).sum::<usize>(), rows, "{name}");
+        assert_eq!(
+            pq.iter().map(RecordBatch::num_rows).sum::<usize>(),
+            rows,
+            "{name}"
+        );
         assert_eq!(names(&pq), names(&batches), "{name}");
     }
     std::fs::remove_dir_all(&dir).ok();
@@ -76,8 +104,15 @@ fn out_of_range_values_fail_with_their_position_and_binary_never_reaches_a_termi
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("nanosecond range") && err.contains("at byte"), "{err}");
+    assert!(
+        err.contains("nanosecond range") && err.contains("at byte"),
+        "{err}"
+    );
     // parquet needs -o.
-    let out = Command::new(BIN).args(["parquet"]).arg(corpus("v2-whole.json")).output().expect("run");
+    let out = Command::new(BIN)
+        .args(["parquet"])
+        .arg(corpus("v2-whole.json"))
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
