@@ -33,8 +33,10 @@ pub(crate) struct Settings {
 /// written).
 pub(crate) fn run(input: Input, s: &Settings, output: Option<&str>, parquet: bool) -> ExitCode {
     let name = input.name.clone();
-    let mut opts = Options::default();
-    opts.batch_rows = s.batch_rows.max(1);
+    let mut opts = Options {
+        batch_rows: s.batch_rows.max(1),
+        ..Options::default()
+    };
     if s.micros {
         opts.datetime_unit = DatetimeUnit::Microsecond;
     }
