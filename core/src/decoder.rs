@@ -430,6 +430,10 @@ struct Replay {
     bytes: Vec<u8>,
     pos: usize,
     done: bool,
+    /// An event due before the rows (the head, see `Decoder::salvage`).
+    lead: Option<Emit>,
+    /// The error due after the rows (see `Decoder::salvage`).
+    deferred: Option<Error>,
 }
 
 /// The first bytes of the body, looked at before it is decoded: a UTF-8
@@ -531,10 +535,6 @@ pub struct Decoder {
     replay: Option<alloc::boxed::Box<Replay>>,
     /// The `TableId`s named so far (see [`DecoderConfig::max_tables`]).
     table_ids: alloc::collections::BTreeSet<i64>,
-    /// An event due before the held rows (see `salvage`).
-    lead: Option<Emit>,
-    /// The error due after the held rows (see `salvage`).
-    deferred: Option<Error>,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -588,8 +588,6 @@ impl Decoder {
             held_abs: 0,
             replay: None,
             table_ids: alloc::collections::BTreeSet::new(),
-            lead: None,
-            deferred: None,
         }
     }
 
@@ -599,22 +597,47 @@ impl Decoder {
     /// default) are copied into the decoder and joined to what came before.
     #[inline]
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
-        let skip = if self.sniff == Sniff::Done {
-            0
-        } else {
-            self.sniff(chunk)
-        };
+        if self.sniff != Sniff::Done {
+            let skip = self.sniff(chunk);
+            if skip > 0 {
+                return self.feed_skipping(chunk, skip);
+            }
+        }
         let mut acc = core::mem::take(&mut self.acc);
         let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
         if joined {
             self.compact(&mut acc);
+            acc.extend_from_slice(chunk);
+        } else {
+            // Back to decoding in place.
+            self.release(&mut acc);
+        }
+        let pos = if joined { self.acc_pos } else { 0 };
+        self.joined = joined;
+        Feed {
+            dec: self,
+            chunk,
+            pos,
+            done: false,
+            acc,
+        }
+    }
+
+    /// [`Decoder::feed`] at the start of the body, when its first `skip`
+    /// bytes of `chunk` are not decoded (a byte order mark, or bytes that
+    /// decided an error; see [`Sniff`]). They still count in offsets.
+    #[cold]
+    #[inline(never)]
+    fn feed_skipping<'d, 'c>(&'d mut self, chunk: &'c [u8], skip: usize) -> Feed<'d, 'c> {
+        let mut acc = core::mem::take(&mut self.acc);
+        let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
+        if joined {
             if acc.is_empty() {
-                // Only at the start of the body: skipped bytes count.
+                // Nothing decoded yet: the join buffer starts after them.
                 self.lexer.base += skip as u64;
             }
             acc.extend_from_slice(chunk.get(skip..).unwrap_or(&[]));
         } else {
-            // Back to decoding in place.
             self.release(&mut acc);
         }
         let pos = if joined { self.acc_pos } else { skip };
@@ -725,7 +748,7 @@ impl Decoder {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        if self.pending.is_some() || self.replay.is_some() || self.lead.is_some() {
+        if self.pending.is_some() || self.replay.is_some() {
             // Not sticky: feeding an empty chunk drains it, then finish works.
             return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
         }
@@ -797,7 +820,7 @@ impl Decoder {
         let capturing = self.pos == Pos::Capture(Target::HeldRows);
         // Or the rows are all held, and the frame failed after them.
         let whole = self.frame.has_rows && self.frame.head.is_none() && !self.held.is_empty();
-        if !(capturing || whole) || self.deferred.is_some() || self.frame.head.is_some() {
+        if !(capturing || whole) || self.replay.is_some() || self.frame.head.is_some() {
             return false;
         }
         let open = self
@@ -821,9 +844,12 @@ impl Decoder {
             self.held_abs = self.capture_abs;
             self.lexer.end_outer();
         }
-        self.lead = Some(self.set_head(h));
+        let head = self.set_head(h);
         self.start_replay(None);
-        self.deferred = Some(e);
+        if let Some(r) = self.replay.as_deref_mut() {
+            r.lead = Some(head);
+            r.deferred = Some(e);
+        }
         true
     }
 
@@ -1448,6 +1474,8 @@ impl Decoder {
             bytes,
             pos: 0,
             done: false,
+            lead: None,
+            deferred: None,
         }));
         self.pending = then;
     }
@@ -1646,6 +1674,14 @@ impl Decoder {
         RawJson(str_from_validated(self.lexer.bytes(chunk, start, end)))
     }
 
+    /// [`Decoder::build`] for the held rows of a replay, out of line so
+    /// that the decoding loop keeps its one inlined copy.
+    #[inline(never)]
+    fn build_held<'x>(&'x mut self, emit: Emit, chunk: &'x [u8]) -> Event<'x> {
+        self.build(emit, chunk)
+    }
+
+    #[inline]
     fn build<'x>(&'x mut self, emit: Emit, chunk: &'x [u8]) -> Event<'x> {
         // Counters first, then shared borrows only.
         if let Emit::Row { .. } | Emit::RowError { .. } = emit {
@@ -1742,12 +1778,15 @@ impl Feed<'_, '_> {
         let dec = &mut *self.dec;
         // What is decoded: the chunk in place, or the join buffer.
         let chunk: &[u8] = if dec.joined { &self.acc } else { self.chunk };
-        if let Some(e) = dec.lead.take() {
-            return Ok(Some(dec.build(e, chunk)));
-        }
         if dec.replay.is_some() {
+            let lead = dec.replay.as_deref_mut().and_then(|r| r.lead.take());
+            if let Some(e) = lead {
+                return Ok(Some(dec.build(e, chunk)));
+            }
             let mut emit = None;
+            let mut deferred = None;
             if let Some(r) = dec.replay.as_deref_mut() {
+                deferred = r.deferred;
                 match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
                     Ok(e) => emit = e,
                     Err(e) => return Err(dec.fail(e)),
@@ -1756,7 +1795,7 @@ impl Feed<'_, '_> {
             match emit {
                 Some(e) => {
                     return match dec.replay.as_deref_mut() {
-                        Some(r) => Ok(Some(r.dec.build(e, &r.bytes))),
+                        Some(r) => Ok(Some(r.dec.build_held(e, &r.bytes))),
                         None => Ok(None),
                     }
                 }
@@ -1764,7 +1803,7 @@ impl Feed<'_, '_> {
                 // the error that cut the rows short.
                 None => {
                     dec.replay = None;
-                    if let Some(e) = dec.deferred.take() {
+                    if let Some(e) = deferred {
                         return Err(dec.fail(e));
                     }
                 }
@@ -1784,7 +1823,7 @@ impl Feed<'_, '_> {
                         }
                         // The error waits behind the rows held before it.
                         self.done = true;
-                        match dec.lead.take() {
+                        match dec.replay.as_deref_mut().and_then(|r| r.lead.take()) {
                             Some(h) => h,
                             None => return Err(dec.fail(e)),
                         }
