@@ -811,12 +811,28 @@ impl Decoder {
         r
     }
 
-    /// The body failed with `e` while the frame's rows were being held (see
-    /// [`Frame::rows_plan`]): the rows whole before the error are not lost.
+    /// The body failed with `e` (not a limit) while the frame's rows were
+    /// being held (see [`Frame::rows_plan`]): the rows whole before the
+    /// error are not lost.
     /// The frame's head event (as far as the frame has told) is made
     /// pending, then the rows, then `e`. `false` when no rows were held.
     #[cold]
     fn salvage(&mut self, chunk: &[u8], e: Error) -> bool {
+        // A limit is not the body's fault: what the decoder hands out must
+        // not depend on where a limit cut it (a tighter limit only cuts
+        // the same events shorter), and the head of a frame cut early
+        // would say less than the same frame decoded further.
+        if matches!(
+            e.kind(),
+            ErrorKind::DepthLimit
+                | ErrorKind::TokenTooLong
+                | ErrorKind::RowTooLarge
+                | ErrorKind::TooManyColumns
+                | ErrorKind::TooManyTables
+                | ErrorKind::HeldRowsTooLarge
+        ) {
+            return false;
+        }
         let capturing = self.pos == Pos::Capture(Target::HeldRows);
         // Or the rows are all held, and the frame failed after them.
         let whole = self.frame.has_rows && self.frame.head.is_none() && !self.held.is_empty();
