@@ -188,23 +188,6 @@ impl RowFormat for Csv {
         }
         t.extend_from_slice(self.term);
     }
-
-    fn clear(&mut self, t: &mut Vec<u8>) {
-        t.clear();
-    }
-
-    fn size(&self, t: &Vec<u8>) -> usize {
-        t.len()
-    }
-
-    fn drain(&mut self, t: &mut Vec<u8>, out: &mut Vec<u8>) {
-        if out.is_empty() {
-            core::mem::swap(out, t);
-        } else {
-            out.extend_from_slice(t);
-            t.clear();
-        }
-    }
 }
 
 pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {

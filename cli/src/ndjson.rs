@@ -84,23 +84,6 @@ impl RowFormat for Ndjson {
         }
         t.extend_from_slice(b"}\n");
     }
-
-    fn clear(&mut self, t: &mut Vec<u8>) {
-        t.clear();
-    }
-
-    fn size(&self, t: &Vec<u8>) -> usize {
-        t.len()
-    }
-
-    fn drain(&mut self, t: &mut Vec<u8>, out: &mut Vec<u8>) {
-        if out.is_empty() {
-            core::mem::swap(out, t);
-        } else {
-            out.extend_from_slice(t);
-            t.clear();
-        }
-    }
 }
 
 pub(crate) fn run(input: &mut Input, which: Which, out: &mut Out) -> io::Result<u8> {

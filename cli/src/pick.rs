@@ -50,7 +50,7 @@ impl Which {
 /// How rows are rendered: `csv` and `ndjson`.
 pub(crate) trait RowFormat {
     /// Where rendered rows go.
-    type Target;
+    type Target: Held;
     /// A new, empty target for held rows.
     fn held_target(&self) -> Self::Target;
     /// The rows of another frame follow (their columns may differ).
@@ -60,12 +60,35 @@ pub(crate) trait RowFormat {
     /// One row; each cell that does not fit its column's type is reported
     /// to `bad` (and rendered as sent).
     fn row(&mut self, t: &mut Self::Target, row: &Row<'_>, bad: &mut dyn FnMut(&CellError));
-    /// Drops what `t` holds.
-    fn clear(&mut self, t: &mut Self::Target);
-    /// About how many bytes `t` holds.
-    fn size(&self, t: &Self::Target) -> usize;
-    /// Moves what `t` holds to the end of `out`.
-    fn drain(&mut self, t: &mut Self::Target, out: &mut Vec<u8>);
+}
+
+/// Rendered rows, held: what every [`RowFormat::Target`] can do.
+pub(crate) trait Held {
+    /// Drops what it holds.
+    fn drop_all(&mut self);
+    /// About how many bytes it holds.
+    fn size(&self) -> usize;
+    /// Moves what it holds to the end of `out`.
+    fn drain_into(&mut self, out: &mut Vec<u8>);
+}
+
+impl Held for Vec<u8> {
+    fn drop_all(&mut self) {
+        self.clear();
+    }
+
+    fn size(&self) -> usize {
+        self.len()
+    }
+
+    fn drain_into(&mut self, out: &mut Vec<u8>) {
+        if out.is_empty() {
+            core::mem::swap(out, self);
+        } else {
+            out.extend_from_slice(self);
+            self.clear();
+        }
+    }
 }
 
 /// Most characters kept of a table name or kind.
@@ -333,7 +356,7 @@ impl<'o, F: RowFormat> Single<'o, F> {
                     )));
                 }
             } else {
-                self.fmt.clear(&mut c.target);
+                c.target.drop_all();
                 self.held -= c.held as u64;
                 c.held = 0;
                 c.rows = 0;
@@ -363,7 +386,7 @@ impl<'o, F: RowFormat> Single<'o, F> {
             self.fmt.row(&mut self.main, row, &mut on_bad);
         } else {
             self.fmt.row(&mut c.target, row, &mut on_bad);
-            let now = self.fmt.size(&c.target);
+            let now = c.target.size();
             self.held = self.held + now as u64 - c.held as u64;
             c.held = now;
             if self.held > self.max_held {
@@ -423,11 +446,11 @@ impl<'o, F: RowFormat> Single<'o, F> {
         }
         c.live = true;
         c.header_done = true;
-        self.fmt.drain(&mut self.main, &mut self.out.buf);
+        self.main.drain_into(&mut self.out.buf);
         let mut header = self.fmt.held_target();
         self.fmt.header(&mut header, &c.columns);
-        self.fmt.drain(&mut header, &mut self.out.buf);
-        self.fmt.drain(&mut c.target, &mut self.out.buf);
+        header.drain_into(&mut self.out.buf);
+        c.target.drain_into(&mut self.out.buf);
         self.held -= c.held as u64;
         c.held = 0;
     }
@@ -547,7 +570,7 @@ impl<F: RowFormat> Handler for Single<'_, F> {
     }
 
     fn chunk_end(&mut self) -> Result<(), Failure> {
-        self.fmt.drain(&mut self.main, &mut self.out.buf);
+        self.main.drain_into(&mut self.out.buf);
         self.out.flush()?;
         Ok(())
     }
@@ -588,7 +611,7 @@ pub(crate) fn run<F: RowFormat>(
         s.v1 = true;
     }
     let picked = s.finish();
-    s.fmt.drain(&mut s.main, &mut s.out.buf);
+    s.main.drain_into(&mut s.out.buf);
     s.out.flush()?;
     let dropped = s.tracker.dropped();
     let errors = core::mem::take(&mut s.tracker).finish();
