@@ -413,12 +413,7 @@ impl Doc<'_> {
             None => {
                 self.start();
                 let shown = self.shown(id, None);
-                let info = TableInfo {
-                    table_id: id,
-                    kind: None,
-                    name: None,
-                    columns: cols,
-                };
+                let info = TableInfo::new(id, cols);
                 let mut h = Self::new_held(&info, true, shown);
                 h.columns.clear();
                 let seq = self.hold(h)?;

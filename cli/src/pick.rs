@@ -329,12 +329,7 @@ impl<'o, F: RowFormat> Single<'o, F> {
             if let (Some(tid), Which::Id(want)) = (id, &self.which) {
                 if tid == *want && !self.v1 {
                     // A table never declared: rows without a TableHeader.
-                    let info = TableInfo {
-                        table_id: id,
-                        kind: None,
-                        name: None,
-                        columns: cols,
-                    };
+                    let info = TableInfo::new(id, cols);
                     self.v2_table(&info, true)?;
                     self.frame = self.by_id(id);
                 }

@@ -822,15 +822,7 @@ impl Decoder {
         // not depend on where a limit cut it (a tighter limit only cuts
         // the same events shorter), and the head of a frame cut early
         // would say less than the same frame decoded further.
-        if matches!(
-            e.kind(),
-            ErrorKind::DepthLimit
-                | ErrorKind::TokenTooLong
-                | ErrorKind::RowTooLarge
-                | ErrorKind::TooManyColumns
-                | ErrorKind::TooManyTables
-                | ErrorKind::HeldRowsTooLarge
-        ) {
+        if e.kind().is_limit() {
             return false;
         }
         let capturing = self.pos == Pos::Capture(Target::HeldRows);

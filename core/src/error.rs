@@ -78,6 +78,22 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// `true` for the errors of a configured limit ([`crate::DecoderConfig`]):
+    /// not a fault of the body, which a larger limit would have decoded
+    /// further. Whatever the decoder handed out before such an error is
+    /// what it hands out, up to that point, with a larger limit.
+    pub fn is_limit(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::DepthLimit
+                | ErrorKind::TokenTooLong
+                | ErrorKind::RowTooLarge
+                | ErrorKind::TooManyColumns
+                | ErrorKind::TooManyTables
+                | ErrorKind::HeldRowsTooLarge
+        )
+    }
+
     fn describe(self) -> &'static str {
         match self {
             ErrorKind::Syntax => "syntax error",

@@ -11,6 +11,7 @@ use crate::value::{
 
 /// A column of a table: its name and type as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Column {
     pub(crate) name: String,
     pub(crate) column_type: Option<String>,
@@ -139,6 +140,7 @@ impl<'a> RawJson<'a> {
 
 /// The `DataSetHeader` frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DataSetHeader<'a> {
     /// `Version`, e.g. `v2.0`.
     pub version: Option<&'a str>,
@@ -154,6 +156,7 @@ pub struct DataSetHeader<'a> {
 /// tables. A property the frame sends after its `Rows` is missing from the
 /// event before the rows and present in the end event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TableInfo<'a> {
     /// `TableId` (for a V1 table: its index in `Tables`).
     pub table_id: Option<i64>,
@@ -163,6 +166,19 @@ pub struct TableInfo<'a> {
     pub name: Option<&'a str>,
     /// `Columns`.
     pub columns: &'a [Column],
+}
+
+impl<'a> TableInfo<'a> {
+    /// A table known only by its id and columns (no kind, no name): for a
+    /// consumer that meets rows of a table never declared by a header.
+    pub fn new(table_id: Option<i64>, columns: &'a [Column]) -> Self {
+        TableInfo {
+            table_id,
+            kind: None,
+            name: None,
+            columns,
+        }
+    }
 }
 
 /// `TableFragmentType`.
@@ -178,6 +194,7 @@ pub enum FragmentType<'a> {
 
 /// The `TableFragment` frame's properties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fragment<'a> {
     /// `TableId`.
     pub table_id: Option<i64>,
@@ -191,6 +208,7 @@ pub struct Fragment<'a> {
 
 /// The `TableProgress` frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct TableProgress {
     /// `TableId`.
     pub table_id: Option<i64>,
@@ -200,6 +218,7 @@ pub struct TableProgress {
 
 /// The `TableCompletion` frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TableCompletion<'a> {
     /// `TableId`.
     pub table_id: Option<i64>,
@@ -211,6 +230,7 @@ pub struct TableCompletion<'a> {
 
 /// The `DataSetCompletion` frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DataSetCompletion<'a> {
     /// `HasErrors`.
     pub has_errors: bool,
@@ -224,6 +244,7 @@ pub struct DataSetCompletion<'a> {
 /// failure reported in the data (V2 `{"OneApiErrors":[...]}`, V1
 /// `{"Exceptions":[...]}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RowError<'a> {
     /// The table's id (V1: index).
     pub table_id: Option<i64>,
@@ -249,6 +270,7 @@ pub(crate) struct CellSpan {
 /// that straddled a chunk boundary (and the row's earlier cells, when its
 /// chunk is gone) and unescaped strings live in the decoder's scratch.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct Row<'a> {
     pub(crate) table_id: Option<i64>,
     pub(crate) index: u64,
@@ -408,6 +430,7 @@ impl<'a> Row<'a> {
 
 /// A cell whose value does not fit its column's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CellError {
     /// What did not fit.
     pub error: ValueError,

@@ -29,10 +29,10 @@
 //! ```
 //!
 //! # Crate features
-//! - `std` (default): lets `memchr` detect SIMD support at run time. The
-//!   error types implement `core::error::Error` either way. Without `std` the
-//!   crate needs only `core` and `alloc` (it builds for
-//!   `thumbv7em-none-eabihf`).
+//! - `std` (default): changes nothing today (kept so that turning it off
+//!   stays a no-op). The crate needs only `core` and `alloc` (it builds for
+//!   `thumbv7em-none-eabihf`), and the error types implement
+//!   `core::error::Error` either way.
 //! - `chrono`, `time`, `jiff`, `uuid`, `rust_decimal`: exact conversions of
 //!   the value types into those crates' types (see [`interop`]); `no_std`.
 #![no_std]

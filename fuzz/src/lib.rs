@@ -180,7 +180,7 @@ pub fn check_decode_whole(body: &[u8]) {
     );
     match tight.1 {
         Ok(()) => assert_same(&full, &tight, "default vs tight limits"),
-        Err(e) if is_limit(e.kind()) => {}
+        Err(e) if e.kind().is_limit() => {}
         Err(_) => assert_same(&full, &tight, "default vs tight limits (no limit fired)"),
     }
 
@@ -634,16 +634,6 @@ where
     (events, r)
 }
 
-fn is_limit(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::DepthLimit
-            | ErrorKind::TokenTooLong
-            | ErrorKind::RowTooLarge
-            | ErrorKind::TooManyColumns
-            | ErrorKind::TooManyTables
-    )
-}
 
 /// Errors that only a body that is not JSON may cause. (Not `InvalidUtf8`
 /// nor `LoneSurrogate`: serde_json skips values without checking either.)
