@@ -107,7 +107,10 @@ enum Frame {
 ///     batcher.push(&ev)?;
 /// }
 /// drop(feed);
-/// dec.finish().unwrap();
+/// let mut end = dec.finish(); // the end of the input, drained like a chunk
+/// while let Some(ev) = end.next_event().unwrap() {
+///     batcher.push(&ev)?;
+/// }
 /// batcher.finish()?; // Err(Error::PartialFailure) when the response reported errors
 /// let tb = batcher.pop().unwrap();
 /// assert_eq!(tb.table.name.as_deref(), Some("T"));

@@ -211,7 +211,6 @@ impl Input {
         let mut sniff = Some(Sniff::default());
         let mut any_event = false;
         let mut bytes = 0u64;
-        let mut eof = false;
         let fail = |h: &mut dyn Handler, progress: &mut Progress, f: Failure| {
             if !matches!(f, Failure::Write(_)) {
                 let _ = h.chunk_end();
@@ -220,13 +219,9 @@ impl Input {
             Err(f)
         };
         loop {
-            let n = if eof {
-                0
-            } else {
-                match self.read_chunk(&mut buf) {
-                    Ok(n) => n,
-                    Err(e) => return fail(h, &mut progress, Failure::Io(e)),
-                }
+            let n = match self.read_chunk(&mut buf) {
+                Ok(n) => n,
+                Err(e) => return fail(h, &mut progress, Failure::Io(e)),
             };
             let chunk = &buf[..n];
             bytes += n as u64;
@@ -234,16 +229,13 @@ impl Input {
             if let Some(s) = &mut sniff {
                 s.push(chunk);
             }
-            if n == 0 {
-                match dec.finish() {
-                    // Events still to come from what was fed (see
-                    // `Decoder::finish`): drained below, once.
-                    Err(e) if e.kind() == ErrorKind::EventsPending && !eof => eof = true,
-                    Err(e) => return fail(h, &mut progress, Failure::Decode(e)),
-                    Ok(()) => break,
-                }
-            }
-            let mut feed = dec.feed(chunk);
+            // The end of the input is drained like a chunk: the events
+            // still due from what was fed, then the end's error, if any.
+            let mut feed = if n == 0 {
+                dec.finish()
+            } else {
+                dec.feed(chunk)
+            };
             loop {
                 match feed.next_event() {
                     Ok(Some(ev)) => {
@@ -262,7 +254,7 @@ impl Input {
                         }
                     }
                     Ok(None) => break,
-                    Err(e) if e.kind() == ErrorKind::NotAResponse && sniff.is_some() => {
+                    Err(e) if e.kind() == ErrorKind::NotAResponse && sniff.is_some() && n > 0 => {
                         drop(feed);
                         progress.clear();
                         let s = sniff.take().unwrap_or_default();
@@ -280,6 +272,9 @@ impl Input {
             }
             if let Err(f) = h.chunk_end() {
                 return fail(h, &mut progress, f);
+            }
+            if n == 0 {
+                break;
             }
         }
         progress.clear();

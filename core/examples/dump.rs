@@ -22,5 +22,12 @@ fn main() {
             }
         }
     }
-    println!("finish: {:?}", dec.finish());
+    let mut end = dec.finish();
+    loop {
+        match end.next_event() {
+            Ok(Some(ev)) => println!("{ev:?}"),
+            Ok(None) => break println!("end: ok"),
+            Err(e) => break println!("end: ERROR {e}"),
+        }
+    }
 }

@@ -52,7 +52,7 @@ fn main() {
                 }
             }
         }
-        dec.finish().expect("finish");
+        assert!(dec.finish().next_event().expect("finish").is_none());
         assert_eq!(cells, summary.cells);
         let s = t.elapsed().as_secs_f64();
         // A closed pipe (`| head -1`) ends the runs instead of panicking.

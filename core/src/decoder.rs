@@ -114,9 +114,8 @@ impl DecoderConfig {
     /// malformed body, an error inside a held row, or right after its `]`,
     /// is reported once more bytes (up to 2 KiB) have arrived, or at
     /// [`Decoder::finish`], with the same offset and after the same
-    /// events (if the body ends right after such a whole row, `finish`
-    /// first returns [`ErrorKind::EventsPending`]: feed an empty chunk and
-    /// drain it, and the row, then the error, come out). Cells of joined
+    /// events (if the body ends right after such a whole row, the feed of
+    /// `finish` hands out the row, then the error). Cells of joined
     /// chunks borrow from the decoder's buffer
     /// ([`Row::cell_is_borrowed`](crate::Row::cell_is_borrowed) is
     /// `false`). Larger chunks are decoded in place, zero-copy. Memory
@@ -415,6 +414,22 @@ impl Frame {
     }
 }
 
+/// What the end of the input found (see [`Decoder::end_input`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The body is whole.
+    Clean,
+    /// Events are still to come from the bytes fed.
+    Drain,
+}
+
+/// An event to build, and from which decoder (see [`Feed::next_emit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Main(Emit),
+    Replay(Emit),
+}
+
 /// See [`Frame::rows_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Plan {
@@ -462,8 +477,10 @@ struct OpenTable {
 ///
 /// Call order: [`Decoder::feed`] with each chunk of the body and drain the
 /// returned [`Feed`] with [`Feed::next_event`] until it returns `Ok(None)`;
-/// after the last chunk, call [`Decoder::finish`]. A caller MUST call
-/// `finish`: without it a truncated body goes unnoticed. A caller that drops
+/// after the last chunk, call [`Decoder::finish`] and drain the feed it
+/// returns in the same way. A caller MUST drain `finish`: without it a
+/// truncated body goes unnoticed, and the events a malformed body's end
+/// still hands out are lost. A caller that drops
 /// a `Feed` before it returned `Ok(None)` MUST feed `chunk[feed.consumed()..]`
 /// next. Errors are sticky: after one, every call returns it again.
 ///
@@ -475,8 +492,11 @@ struct OpenTable {
 /// {"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
 /// let mut dec = Decoder::new();
 /// let mut rows = 0;
-/// for chunk in body.chunks(10) {
-///     let mut feed = dec.feed(chunk);
+/// for chunk in body.chunks(10).map(Some).chain([None]) {
+///     let mut feed = match chunk {
+///         Some(bytes) => dec.feed(bytes),
+///         None => dec.finish(), // the end of the input
+///     };
 ///     while let Some(ev) = feed.next_event()? {
 ///         if let Event::Row(row) = ev {
 ///             rows += 1;
@@ -484,7 +504,6 @@ struct OpenTable {
 ///         }
 ///     }
 /// }
-/// dec.finish()?;
 /// assert_eq!(rows, 2);
 /// # Ok::<(), kusto_frames::Error>(())
 /// ```
@@ -620,6 +639,7 @@ impl Decoder {
             pos,
             done: false,
             acc,
+            end: false,
         }
     }
 
@@ -648,6 +668,7 @@ impl Decoder {
             pos,
             done: false,
             acc,
+            end: false,
         }
     }
 
@@ -733,24 +754,53 @@ impl Decoder {
         }
     }
 
-    /// Ends the input. `Err` with [`ErrorKind::UnexpectedEof`] when the body
-    /// stopped inside a value, [`ErrorKind::MissingCompletion`] when a V2 body
-    /// had no `DataSetCompletion` frame.
+    /// Ends the input: the returned [`Feed`] hands out the events still due
+    /// from the bytes fed, then ends. Drain it as any other feed:
+    /// [`Feed::next_event`] returns `Ok(None)` once a whole body was decoded,
+    /// or `Err` with [`ErrorKind::UnexpectedEof`] when the body stopped
+    /// inside a value, [`ErrorKind::MissingCompletion`] when a V2 body had no
+    /// `DataSetCompletion` frame (or any other error the end reveals).
     ///
-    /// `Err` with [`ErrorKind::EventsPending`] (not sticky) when events are
-    /// still to come from the bytes fed: a feed was dropped before it was
-    /// drained, or, only in a malformed or truncated body, a whole row was
-    /// held back (see [`DecoderConfig::join_chunks`]), or rows sent before
-    /// their frame's kind were held when the body ended (see
-    /// [`DecoderConfig::max_held_rows_bytes`]: they come out before the
-    /// error). Feed an empty chunk, drain it, and call `finish` again.
-    pub fn finish(&mut self) -> Result<(), Error> {
+    /// The events it may still hand out: those of a feed dropped before it
+    /// was drained, and in a malformed or truncated body a whole row held
+    /// back (see [`DecoderConfig::join_chunks`]) or rows sent before their
+    /// frame's kind (see [`DecoderConfig::max_held_rows_bytes`]); they come
+    /// before the error. Calling `finish` again gives the same outcome.
+    ///
+    /// ```
+    /// use kusto_frames::{Decoder, ErrorKind};
+    /// let mut dec = Decoder::new();
+    /// let mut feed = dec.feed(br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Ver"#);
+    /// while feed.next_event()?.is_some() {}
+    /// drop(feed);
+    /// let mut end = dec.finish();
+    /// let e = loop {
+    ///     match end.next_event() {
+    ///         Ok(Some(_event)) => {}
+    ///         Ok(None) => unreachable!("the body was cut"),
+    ///         Err(e) => break e,
+    ///     }
+    /// };
+    /// assert_eq!(e.kind(), ErrorKind::UnexpectedEof);
+    /// # Ok::<(), kusto_frames::Error>(())
+    /// ```
+    pub fn finish(&mut self) -> Feed<'_, 'static> {
+        let mut feed = self.feed(&[]);
+        feed.end = true;
+        feed
+    }
+
+    /// The end of the input, once the last feed is drained (see
+    /// [`Decoder::finish`]): [`End::Drain`] when events are still to come
+    /// from the bytes fed (the feed is re-armed and drained again).
+    #[cold]
+    #[inline(never)]
+    fn end_input(&mut self) -> Result<End, Error> {
         if let Some(e) = self.failed {
             return Err(e);
         }
         if self.pending.is_some() || self.replay.is_some() {
-            // Not sticky: feeding an empty chunk drains it, then finish works.
-            return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
+            return Ok(End::Drain);
         }
         if !matches!(self.sniff, Sniff::Done | Sniff::Fresh) {
             // The body is the first bytes of a magic number or byte order
@@ -760,8 +810,7 @@ impl Decoder {
         if self.acc_pos < self.acc.len() {
             if !self.acc_cut {
                 // A feed dropped before it was drained: like `pending`.
-                let at = self.lexer.base + self.acc_pos as u64;
-                return Err(Error::new(ErrorKind::EventsPending, at));
+                return Ok(End::Drain);
             }
             if crate::lex::held_row_is_whole(&self.acc, self.acc_pos) {
                 // A whole row held back: only a malformed body ends a row
@@ -769,8 +818,7 @@ impl Decoder {
                 // `join_chunks`). The row's event comes first, then the
                 // error: like `pending`, with nothing held any more.
                 self.hold_off = true;
-                let at = self.lexer.base + self.acc_pos as u64;
-                return Err(Error::new(ErrorKind::EventsPending, at));
+                return Ok(End::Drain);
             }
             // A row cut by the end of the body, held back (see
             // `join_chunks`): decoded now as it would have been without
@@ -802,13 +850,12 @@ impl Decoder {
         });
         if let Err(e) = r {
             if self.salvage(&[], e) {
-                // The held rows come first (feed an empty chunk and drain
-                // it), then the error.
-                return Err(Error::new(ErrorKind::EventsPending, self.lexer.base));
+                // The held rows come first, then the error.
+                return Ok(End::Drain);
             }
             self.failed = Some(e);
         }
-        r
+        r.map(|()| End::Clean)
     }
 
     /// The body failed with `e` (not a limit) while the frame's rows were
@@ -1774,80 +1821,118 @@ pub struct Feed<'d, 'c> {
     /// The decoder's join buffer, held while the feed lives (decoded
     /// instead of `chunk` when `dec.joined`).
     acc: Vec<u8>,
+    /// The end of the input (see [`Decoder::finish`]).
+    end: bool,
 }
 
 impl Feed<'_, '_> {
     /// `Ok(Some(event))`: the next event. `Ok(None)`: the chunk is used up
-    /// (a value in progress is kept in scratch); feed the next one.
+    /// (a value in progress is kept in scratch); feed the next one. From the
+    /// feed [`Decoder::finish`] returns, `Ok(None)` means the body was whole.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
-        if let Some(e) = self.dec.failed {
-            return Err(e);
-        }
-        let dec = &mut *self.dec;
-        // What is decoded: the chunk in place, or the join buffer.
-        let chunk: &[u8] = if dec.joined { &self.acc } else { self.chunk };
-        if dec.replay.is_some() {
-            let lead = dec.replay.as_deref_mut().and_then(|r| r.lead.take());
-            if let Some(e) = lead {
-                return Ok(Some(dec.build(e, chunk)));
+        let next = self.next_emit()?;
+        let chunk: &[u8] = if self.dec.joined {
+            &self.acc
+        } else {
+            self.chunk
+        };
+        Ok(match next {
+            None => None,
+            Some(Next::Main(e)) => Some(self.dec.build(e, chunk)),
+            Some(Next::Replay(e)) => match self.dec.replay.as_deref_mut() {
+                Some(r) => Some(r.dec.build_held(e, &r.bytes)),
+                None => None,
+            },
+        })
+    }
+
+    /// Decodes until the next event is known (it is built once the
+    /// decoding has let go of its borrows).
+    #[inline(always)]
+    fn next_emit(&mut self) -> Result<Option<Next>, Error> {
+        loop {
+            if let Some(e) = self.dec.failed {
+                return Err(e);
             }
-            let mut emit = None;
-            let mut deferred = None;
-            if let Some(r) = dec.replay.as_deref_mut() {
-                deferred = r.deferred;
-                match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
-                    Ok(e) => emit = e,
-                    Err(e) => return Err(dec.fail(e)),
-                }
-            }
-            match emit {
-                Some(e) => {
-                    return match dec.replay.as_deref_mut() {
-                        Some(r) => Ok(Some(r.dec.build_held(e, &r.bytes))),
-                        None => Ok(None),
+            let dec = &mut *self.dec;
+            // What is decoded: the chunk in place, or the join buffer.
+            let chunk: &[u8] = if dec.joined { &self.acc } else { self.chunk };
+            if dec.replay.is_some() {
+                if let Some(r) = dec.replay.as_deref_mut() {
+                    if let Some(e) = r.lead.take() {
+                        return Ok(Some(Next::Main(e)));
                     }
-                }
-                // All handed out: the frame's end event is pending, or
-                // the error that cut the rows short.
-                None => {
+                    let deferred = r.deferred;
+                    match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
+                        Ok(Some(e)) => return Ok(Some(Next::Replay(e))),
+                        Ok(None) => {}
+                        Err(e) => return Err(dec.fail(e)),
+                    }
+                    // All handed out: the frame's end event is pending, or
+                    // the error that cut the rows short.
                     dec.replay = None;
                     if let Some(e) = deferred {
                         return Err(dec.fail(e));
                     }
                 }
             }
-        }
-        let emit = match dec.pending.take() {
-            Some(e) => e,
-            None => {
-                // Rows are held back only at the end of a small joined chunk.
-                let hold = dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
-                match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
-                    Ok(Some(e)) => e,
-                    Ok(None) => return Ok(None),
-                    Err(e) => {
-                        if !dec.salvage(chunk, e) {
-                            return Err(dec.fail(e));
-                        }
-                        // The error waits behind the rows held before it.
-                        self.done = true;
-                        match dec.replay.as_deref_mut().and_then(|r| r.lead.take()) {
-                            Some(h) => h,
-                            None => return Err(dec.fail(e)),
-                        }
+            if let Some(e) = dec.pending.take() {
+                return Ok(Some(Next::Main(e)));
+            }
+            // Rows are held back only at the end of a small joined chunk.
+            let hold = dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
+            match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
+                Ok(Some(e)) => return Ok(Some(Next::Main(e))),
+                Ok(None) if !self.end => return Ok(None),
+                Ok(None) => {
+                    if !self.end_of_input()? {
+                        return Ok(None);
                     }
                 }
+                Err(e) => {
+                    if !dec.salvage(chunk, e) {
+                        return Err(dec.fail(e));
+                    }
+                    // The error waits behind the rows held before it.
+                    self.done = true;
+                    return match dec.replay.as_deref_mut().and_then(|r| r.lead.take()) {
+                        Some(h) => Ok(Some(Next::Main(h))),
+                        None => Err(dec.fail(e)),
+                    };
+                }
             }
-        };
-        Ok(Some(dec.build(emit, chunk)))
+        }
+    }
+
+    /// The feed of [`Decoder::finish`] is drained: ends the input. `true`
+    /// when events are still to come (the feed is re-armed to drain them).
+    #[cold]
+    #[inline(never)]
+    fn end_of_input(&mut self) -> Result<bool, Error> {
+        // The buffer goes back for the end's checks, as at a drop.
+        self.dec.acc = core::mem::take(&mut self.acc);
+        let r = self.dec.end_input();
+        self.acc = core::mem::take(&mut self.dec.acc);
+        match r? {
+            End::Clean => Ok(false),
+            End::Drain => {
+                // As a new empty feed would be.
+                self.dec.compact(&mut self.acc);
+                self.pos = self.dec.acc_pos;
+                self.dec.joined = true;
+                self.done = false;
+                Ok(true)
+            }
+        }
     }
 
     /// Bytes of the chunk consumed so far. If the feed is dropped before
     /// `next_event` returned `Ok(None)`, feed `chunk[consumed()..]` next,
     /// even when that is empty: one token can complete two events (a frame
     /// without `Rows` gives its head and its end event), and the second
-    /// waits for the next `next_event`. `finish` reports
-    /// [`ErrorKind::EventsPending`] rather than lose it. A joined chunk
+    /// waits for the next `next_event` (or comes out of the feed of
+    /// [`Decoder::finish`]). A joined chunk
     /// (see [`DecoderConfig::join_chunks`]) is consumed whole at once: what
     /// is left of it is decoded on the next feed, even an empty one.
     pub fn consumed(&self) -> usize {
@@ -1896,6 +1981,15 @@ mod tests {
             assert_eq!(run(cfg, body.as_bytes(), n), whole, "chunk {n}: {body}");
         }
         whole
+    }
+
+    /// The end of the input, where no event is due any more.
+    fn end(dec: &mut Decoder) -> Result<(), Error> {
+        let mut feed = dec.finish();
+        let r = feed
+            .next_event()
+            .map(|ev| assert!(ev.is_none(), "an event at the end"));
+        r
     }
 
     fn err(body: &str) -> (ErrorKind, u64) {
@@ -2126,7 +2220,7 @@ mod tests {
     }
 
     #[test]
-    fn finish_refuses_to_drop_a_pending_event() {
+    fn finish_hands_out_a_pending_event() {
         let body = br#"{"Tables":[{"TableName":"T"}]}"#;
         let mut dec = Decoder::new();
         let mut feed = dec.feed(body);
@@ -2141,14 +2235,17 @@ mod tests {
         }
         let rest = feed.consumed();
         drop(feed);
-        assert_eq!(dec.finish().unwrap_err().kind(), ErrorKind::EventsPending);
-        let mut feed = dec.feed(&body[rest..]);
-        while let Some(ev) = feed.next_event().unwrap() {
+        assert_eq!(rest, body.len(), "the pending event needs no more bytes");
+        // The end hands out the pending event, then ends cleanly.
+        let mut end = dec.finish();
+        while let Some(ev) = end.next_event().unwrap() {
             got.push(ev.to_owned());
         }
-        drop(feed);
-        assert_eq!(dec.finish(), Ok(()));
+        drop(end);
         assert!(matches!(got.last(), Some(OwnedEvent::V1TableEnd(_))));
+        assert_eq!(got.len(), 2);
+        // Again: nothing more, the same outcome.
+        assert!(matches!(dec.finish().next_event(), Ok(None)));
     }
 
     #[test]
@@ -2197,7 +2294,7 @@ mod tests {
                 }
                 drop(feed);
             }
-            assert_eq!(dec.finish(), Ok(()), "chunk {n}");
+            assert_eq!(end(&mut dec), Ok(()), "chunk {n}");
             assert_eq!(got, whole.0, "chunk {n}");
         }
     }
@@ -2232,7 +2329,7 @@ mod tests {
             drop(feed);
             counts.push(rows);
         }
-        assert_eq!(dec.finish(), Ok(()));
+        assert_eq!(end(&mut dec), Ok(()));
         counts
     }
 
@@ -2322,18 +2419,16 @@ mod tests {
             }
         }
         assert_eq!(rows, 1);
-        let e = dec.finish().unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::EventsPending);
-        assert_eq!(dec.finish().unwrap_err().kind(), ErrorKind::EventsPending);
-        let mut feed = dec.feed(&[]);
-        assert!(matches!(feed.next_event(), Ok(Some(Event::Row(_)))));
-        let e = feed.next_event().unwrap_err();
+        // The end hands out the held row, then the error.
+        let mut end = dec.finish();
+        assert!(matches!(end.next_event(), Ok(Some(Event::Row(_)))));
+        let e = end.next_event().unwrap_err();
         assert_eq!(
             (e.kind(), e.offset()),
             (ErrorKind::Syntax, body.len() as u64 - 1)
         );
-        drop(feed);
-        assert_eq!(dec.finish(), Err(e));
+        drop(end);
+        assert_eq!(dec.finish().next_event().map(|_| ()), Err(e));
     }
 
     /// A large chunk joined only because the small one before it left a
@@ -2358,7 +2453,7 @@ mod tests {
                 got.push(ev.to_owned());
             }
         }
-        assert_eq!(dec.finish(), Ok(()));
+        assert_eq!(end(&mut dec), Ok(()));
         // The first is small, the second finishes what it held back, the
         // rest are decoded in place.
         assert_eq!(joined[..3], [true, true, false]);
@@ -2389,7 +2484,7 @@ mod tests {
             drop(feed);
             most = most.max(dec.acc.capacity() + dec.lexer.spill.capacity());
         }
-        dec.finish().unwrap();
+        end(&mut dec).unwrap();
         assert_eq!(rows, summary.rows);
         assert!(
             most < 4 * COMPACT_MIN,

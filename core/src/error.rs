@@ -43,10 +43,6 @@ pub enum ErrorKind {
     /// ([`crate::DecoderConfig::max_open_tables`],
     /// [`crate::DecoderConfig::max_tables`]).
     TooManyTables,
-    /// `finish` was called while an event was still waiting to be drained:
-    /// the caller dropped a `Feed` early and did not feed the rest (even an
-    /// empty rest) again. Not a fault of the body.
-    EventsPending,
     /// A known property, a frame or a row has a JSON type the protocol does not allow.
     UnexpectedType,
     /// A number property (TableId, RowCount, ...) is out of range.
@@ -113,7 +109,6 @@ impl ErrorKind {
             ErrorKind::RowTooLarge => "row longer than the configured limit",
             ErrorKind::TooManyColumns => "more cells or columns than the configured limit",
             ErrorKind::TooManyTables => "more tables than the configured limit",
-            ErrorKind::EventsPending => "finish called with events still pending",
             ErrorKind::UnexpectedType => "value of an unexpected type",
             ErrorKind::NumberOutOfRange => "number out of range",
             ErrorKind::GzipBody => "gzip-compressed body: decompress it first",

@@ -14,8 +14,13 @@
 //! # let body: &[u8] = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
 //! # let chunks = body.chunks(7);
 //! let mut dec = Decoder::new();
-//! for chunk in chunks {
-//!     let mut feed = dec.feed(chunk);
+//! // The chunks, then the end of the input (`None`), drained alike.
+//! for chunk in chunks.map(Some).chain([None]) {
+//!     let mut feed = match chunk {
+//!         Some(bytes) => dec.feed(bytes),
+//!         None => dec.finish(),
+//!     };
+//!     // A truncated or malformed body: `Err` here, after every event before it.
 //!     while let Some(ev) = feed.next_event()? {
 //!         match ev {
 //!             Event::Row(row) => { let _first = row.cell(0); }
@@ -24,7 +29,6 @@
 //!         }
 //!     }
 //! }
-//! dec.finish()?; // a truncated body is an error here
 //! # Ok::<(), kusto_frames::Error>(())
 //! ```
 //!

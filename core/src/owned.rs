@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use crate::cell::CellKind;
 use crate::decoder::Decoder;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::event::{Column, Event, Fragment, FragmentType, TableInfo};
 
 /// An owned [`TableInfo`].
@@ -225,26 +225,17 @@ where
     I: IntoIterator<Item = &'a [u8]>,
 {
     let mut events = Vec::new();
-    let empty: &[u8] = &[];
     for chunk in chunks {
-        if let Err(e) = drain_into(dec, chunk, &mut events) {
+        if let Err(e) = drain_into(dec.feed(chunk), &mut events) {
             return (events, Err(e));
         }
     }
-    let mut r = dec.finish();
-    if matches!(r, Err(e) if e.kind() == ErrorKind::EventsPending) {
-        // Events still to come from what was fed (see `Decoder::finish`).
-        if let Err(e) = drain_into(dec, empty, &mut events) {
-            return (events, Err(e));
-        }
-        r = dec.finish();
-    }
+    let r = drain_into(dec.finish(), &mut events);
     (events, r)
 }
 
-/// Feeds `chunk` and pushes its events, owned, onto `events`.
-fn drain_into(dec: &mut Decoder, chunk: &[u8], events: &mut Vec<OwnedEvent>) -> Result<(), Error> {
-    let mut feed = dec.feed(chunk);
+/// Drains `feed`, pushing its events, owned, onto `events`.
+fn drain_into(mut feed: crate::Feed<'_, '_>, events: &mut Vec<OwnedEvent>) -> Result<(), Error> {
     while let Some(ev) = feed.next_event()? {
         events.push(ev.to_owned());
     }

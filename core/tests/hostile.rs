@@ -120,13 +120,15 @@ fn the_error_tracker_keeps_a_bounded_amount_of_error_text() {
         let mut t = ErrorTracker::new();
         t.max_bytes(max);
         let mut dec = Decoder::new();
-        for c in body.as_bytes().chunks(4096) {
-            let mut feed = dec.feed(c);
+        for c in body.as_bytes().chunks(4096).map(Some).chain([None]) {
+            let mut feed = match c {
+                Some(c) => dec.feed(c),
+                None => dec.finish(),
+            };
             while let Some(ev) = feed.next_event().unwrap() {
                 t.observe(&ev);
             }
         }
-        dec.finish().unwrap();
         t
     };
     // 1 MiB: each row error holds its raw text and its message (about

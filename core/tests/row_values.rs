@@ -113,7 +113,7 @@ fn check(body: &[u8], chunk: usize, join: usize) -> usize {
             }
         }
     }
-    dec.finish().expect("complete body");
+    assert!(dec.finish().next_event().expect("complete body").is_none());
     seen
 }
 

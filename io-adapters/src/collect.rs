@@ -421,7 +421,10 @@ struct Pending {
 ///     col.push(&ev);
 /// }
 /// drop(feed);
-/// dec.finish()?;
+/// let mut end = dec.finish(); // the end of the input, drained like a chunk
+/// while let Some(ev) = end.next_event()? {
+///     col.push(&ev);
+/// }
 /// let ds = col.finish();
 /// let t = &ds.tables[0];
 /// assert_eq!(t.rows.len(), 1);
@@ -725,20 +728,13 @@ pub fn collect<R: std::io::BufRead>(reader: &mut EventReader<R>) -> Result<Datas
 pub fn collect_slice(body: &[u8]) -> Result<Dataset, (kusto_frames::Error, Box<Dataset>)> {
     let mut dec = Decoder::new();
     let mut c = Collector::new();
-    let mut push = |dec: &mut Decoder, chunk: &[u8]| {
-        let mut feed = dec.feed(chunk);
+    let mut push = |mut feed: kusto_frames::Feed<'_, '_>| {
         while let Some(ev) = feed.next_event()? {
             c.push(&ev);
         }
         Ok(())
     };
-    let r = push(&mut dec, body).and_then(|()| match dec.finish() {
-        // Events still to come from the body (see `Decoder::finish`).
-        Err(e) if e.kind() == kusto_frames::ErrorKind::EventsPending => {
-            push(&mut dec, &[]).and_then(|()| dec.finish())
-        }
-        r => r,
-    });
+    let r = push(dec.feed(body)).and_then(|()| push(dec.finish()));
     c.set_format(dec.format());
     match r {
         Ok(()) => Ok(c.finish()),

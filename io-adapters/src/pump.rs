@@ -3,7 +3,7 @@
 
 use core::ops::ControlFlow;
 
-use kusto_frames::{Decoder, Error, ErrorKind, Event, OwnedEvent};
+use kusto_frames::{Decoder, Error, Event, OwnedEvent};
 
 /// A decoder plus the bookkeeping an adapter needs between two fills.
 #[derive(Debug)]
@@ -14,6 +14,10 @@ pub(crate) struct Pump {
     flush: bool,
     /// `finish` was called, or decoding failed: the stream is over.
     pub(crate) done: bool,
+    /// The input has ended: feeds drain `Decoder::finish` instead.
+    ending: bool,
+    /// The feed of `Decoder::finish` was drained to its clean end.
+    ended: bool,
 }
 
 /// The outcome of one feed.
@@ -29,6 +33,8 @@ impl Pump {
             dec,
             flush: false,
             done: false,
+            ending: false,
+            ended: false,
         }
     }
 
@@ -39,7 +45,11 @@ impl Pump {
 
     /// Feeds `buf` and returns its first event, owned.
     pub(crate) fn owned(&mut self, buf: &[u8]) -> Step<Option<OwnedEvent>> {
-        let mut feed = self.dec.feed(buf);
+        let mut feed = if self.ending {
+            self.dec.finish()
+        } else {
+            self.dec.feed(buf)
+        };
         let result = match feed.next_event() {
             Ok(Some(ev)) => Ok(Some(ev.to_owned())),
             Ok(None) => Ok(None),
@@ -57,7 +67,11 @@ impl Pump {
     where
         F: FnMut(Event<'_>) -> ControlFlow<()>,
     {
-        let mut feed = self.dec.feed(buf);
+        let mut feed = if self.ending {
+            self.dec.finish()
+        } else {
+            self.dec.feed(buf)
+        };
         let result = loop {
             match feed.next_event() {
                 Ok(Some(ev)) => {
@@ -77,7 +91,10 @@ impl Pump {
 
     fn after(&mut self, r: &Result<bool, &Error>) {
         match r {
-            Ok(stopped_early) => self.flush = *stopped_early,
+            Ok(stopped_early) => {
+                self.flush = *stopped_early;
+                self.ended = self.ending && !*stopped_early;
+            }
             Err(_) => {
                 self.flush = false;
                 self.done = true;
@@ -85,19 +102,21 @@ impl Pump {
         }
     }
 
-    /// The end of the input: `Decoder::finish`. `Ok(false)` when events are
-    /// still to come from what was fed (the decoder's `EventsPending`):
-    /// drain (`needs_flush` is set), then finish again.
+    /// The end of the input (`Decoder::finish`). `Ok(false)` until the
+    /// events still due from what was fed are drained (`needs_flush` is
+    /// set: drain, then call `finish` again; an error the end reveals comes
+    /// from that drain); `Ok(true)` once the body ended cleanly.
     pub(crate) fn finish(&mut self) -> Result<bool, Error> {
-        match self.dec.finish() {
-            Err(e) if e.kind() == ErrorKind::EventsPending => {
-                self.flush = true;
-                Ok(false)
-            }
-            r => {
-                self.done = true;
-                r.map(|()| true)
-            }
+        if self.ended {
+            self.done = true;
+            return Ok(true);
         }
+        if self.done {
+            // Decoding failed: the decoder's error again (it is sticky).
+            return self.dec.finish().next_event().map(|_| true);
+        }
+        self.ending = true;
+        self.flush = true;
+        Ok(false)
     }
 }

@@ -334,8 +334,12 @@ where
 {
     let mut dec = Decoder::new();
     let mut out = Vec::new();
-    for chunk in chunks {
-        let mut feed = dec.feed(chunk);
+    // The chunks, then the end of the input, drained alike.
+    for chunk in chunks.into_iter().map(Some).chain([None]) {
+        let mut feed = match chunk {
+            Some(c) => dec.feed(c),
+            None => dec.finish(),
+        };
         loop {
             match feed.next_event() {
                 Ok(Some(ev)) => out.push(normalize(&ev)),
@@ -344,21 +348,7 @@ where
             }
         }
     }
-    let mut r = dec.finish();
-    if r.is_err_and(|e| e.kind() == ErrorKind::EventsPending) {
-        // Held rows before an error: an empty chunk drains them.
-        let mut feed = dec.feed(&[]);
-        loop {
-            match feed.next_event() {
-                Ok(Some(ev)) => out.push(normalize(&ev)),
-                Ok(None) => break,
-                Err(e) => return (out, Err(e.kind())),
-            }
-        }
-        drop(feed);
-        r = dec.finish();
-    }
-    (out, r.map_err(|e| e.kind()))
+    (out, Ok(()))
 }
 
 // ---------------------------------------------------------------------------
