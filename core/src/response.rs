@@ -500,7 +500,11 @@ pub enum Outcome {
 ///     tracker.observe(&ev);
 /// }
 /// drop(feed);
-/// dec.finish()?;
+/// let mut end = dec.finish(); // the end of the input, drained like a chunk
+/// while let Some(ev) = end.next_event()? {
+///     tracker.observe(&ev);
+/// }
+/// drop(end);
 /// let errors = tracker.finish();
 /// assert_eq!(errors.len(), 2);
 /// match &errors[0] {
