@@ -168,6 +168,7 @@ impl FrameType {
     }
 }
 
+/// A frame property the decoder knows (see [`PROPS`]), or any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Prop {
     FrameType,
@@ -190,7 +191,138 @@ enum Prop {
     Other,
 }
 
+/// The JSON a known frame property takes (`null` is always allowed, and
+/// is as if the property were not sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    Str,
+    Int,
+    Float,
+    Bool,
+    /// `Columns`: an array of column objects.
+    Columns,
+    /// `Rows`: an array of rows.
+    Rows,
+    /// `OneApiErrors`: kept as raw JSON text.
+    Errors,
+}
+
+/// What a property tells of a frame that sends no `FrameType` (see
+/// [`Frame::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Implies {
+    Nothing,
+    /// Only a table's frames have it (DataTable, TableHeader).
+    Table,
+    Kind(FrameType),
+}
+
+/// One known frame property: its wire key, the JSON it takes and the
+/// frame kind it implies. Where its value goes is its [`Prop`]'s slot in
+/// [`Frame::vals`], and the event fields read it from there (`build`).
+#[derive(Debug)]
+struct PropDef {
+    key: &'static [u8],
+    prop: Prop,
+    takes: Takes,
+    implies: Implies,
+}
+
+const fn def(key: &'static [u8], prop: Prop, takes: Takes, implies: Implies) -> PropDef {
+    PropDef {
+        key,
+        prop,
+        takes,
+        implies,
+    }
+}
+
+/// The table of frame properties: the one place that says what each is.
+/// In [`Prop`] order (the index of a property's entry is its `Prop`).
+const PROPS: [PropDef; 17] = {
+    use FrameType as F;
+    use Implies::{Kind, Nothing, Table};
+    [
+        def(b"FrameType", Prop::FrameType, Takes::Str, Nothing),
+        def(b"TableId", Prop::TableId, Takes::Int, Nothing),
+        def(b"TableKind", Prop::TableKind, Takes::Str, Table),
+        def(b"TableName", Prop::TableName, Takes::Str, Table),
+        def(b"Columns", Prop::Columns, Takes::Columns, Table),
+        def(b"Rows", Prop::Rows, Takes::Rows, Nothing),
+        def(
+            b"Version",
+            Prop::Version,
+            Takes::Str,
+            Kind(F::DataSetHeader),
+        ),
+        def(
+            b"IsProgressive",
+            Prop::IsProgressive,
+            Takes::Bool,
+            Kind(F::DataSetHeader),
+        ),
+        def(b"IsFragmented", Prop::IsFragmented, Takes::Bool, Nothing),
+        def(
+            b"ErrorReportingPlacement",
+            Prop::ErrorReportingPlacement,
+            Takes::Str,
+            Nothing,
+        ),
+        def(
+            b"TableFragmentType",
+            Prop::TableFragmentType,
+            Takes::Str,
+            Kind(F::TableFragment),
+        ),
+        def(
+            b"FieldCount",
+            Prop::FieldCount,
+            Takes::Int,
+            Kind(F::TableFragment),
+        ),
+        def(
+            b"TableProgress",
+            Prop::TableProgress,
+            Takes::Float,
+            Kind(F::TableProgress),
+        ),
+        def(
+            b"RowCount",
+            Prop::RowCount,
+            Takes::Int,
+            Kind(F::TableCompletion),
+        ),
+        def(
+            b"HasErrors",
+            Prop::HasErrors,
+            Takes::Bool,
+            Kind(F::DataSetCompletion),
+        ),
+        def(
+            b"Cancelled",
+            Prop::Cancelled,
+            Takes::Bool,
+            Kind(F::DataSetCompletion),
+        ),
+        def(b"OneApiErrors", Prop::OneApiErrors, Takes::Errors, Nothing),
+    ]
+};
+
+/// The order in which implied kinds are tried (see [`Frame::kind`]).
+const KIND_ORDER: [FrameType; 5] = [
+    FrameType::DataSetHeader,
+    FrameType::DataSetCompletion,
+    FrameType::TableFragment,
+    FrameType::TableProgress,
+    FrameType::TableCompletion,
+];
+
 impl Prop {
+    /// The property's entry in [`PROPS`] (`None` for unknown properties).
+    fn def(self) -> Option<&'static PropDef> {
+        PROPS.get(self as usize)
+    }
+
     /// The property's bit in [`Frame::seen`] (0 for unknown properties,
     /// which may repeat).
     fn bit(self) -> u32 {
@@ -201,27 +333,23 @@ impl Prop {
     }
 
     fn from_key(k: &[u8]) -> Prop {
-        match k {
-            b"FrameType" => Prop::FrameType,
-            b"TableId" => Prop::TableId,
-            b"TableKind" => Prop::TableKind,
-            b"TableName" => Prop::TableName,
-            b"Columns" => Prop::Columns,
-            b"Rows" => Prop::Rows,
-            b"Version" => Prop::Version,
-            b"IsProgressive" => Prop::IsProgressive,
-            b"IsFragmented" => Prop::IsFragmented,
-            b"ErrorReportingPlacement" => Prop::ErrorReportingPlacement,
-            b"TableFragmentType" => Prop::TableFragmentType,
-            b"FieldCount" => Prop::FieldCount,
-            b"TableProgress" => Prop::TableProgress,
-            b"RowCount" => Prop::RowCount,
-            b"HasErrors" => Prop::HasErrors,
-            b"Cancelled" => Prop::Cancelled,
-            b"OneApiErrors" => Prop::OneApiErrors,
-            _ => Prop::Other,
-        }
+        PROPS
+            .iter()
+            .find(|d| d.key == k)
+            .map_or(Prop::Other, |d| d.prop)
     }
+}
+
+/// A frame property's value (see [`Frame::vals`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+enum Val {
+    /// Not sent, or sent as `null`.
+    #[default]
+    Absent,
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,31 +422,15 @@ struct Frame {
     v1_index: i64,
     frame_type: Option<FrameType>,
     frame_type_name: String,
-    table_id: Option<i64>,
-    kind: Option<String>,
-    name: Option<String>,
+    /// The known properties' values, by [`Prop`] (see [`PROPS`]).
+    vals: [Val; PROPS.len()],
     columns: Vec<Column>,
-    columns_seen: bool,
-    version: Option<String>,
-    is_progressive: Option<bool>,
-    is_fragmented: Option<bool>,
-    erp: Option<String>,
-    fragment_type: Option<String>,
-    field_count: Option<i64>,
-    progress: Option<f64>,
-    row_count: Option<i64>,
-    has_errors: Option<bool>,
-    cancelled: Option<bool>,
-    errors: Option<String>,
     head: Option<Head>,
     /// Index into the open tables for the columns of a fragment's rows.
     open_idx: Option<usize>,
     row_index: u64,
     /// The properties sent so far ([`Prop::bit`]): one sent twice is an error.
     seen: u32,
-    /// The frame sent `Rows` (an array): held in `Decoder::held`, or
-    /// handed out under `head`.
-    has_rows: bool,
 }
 
 impl Frame {
@@ -333,6 +445,79 @@ impl Frame {
         };
     }
 
+    fn val(&self, p: Prop) -> &Val {
+        self.vals.get(p as usize).unwrap_or(&Val::Absent)
+    }
+
+    /// The property was sent, and not as `null` (`Columns` and `Rows`
+    /// hold `true` once their array began).
+    fn has(&self, p: Prop) -> bool {
+        *self.val(p) != Val::Absent
+    }
+
+    /// The frame sent `Rows` (an array): held in `Decoder::held`, or
+    /// handed out under `head`.
+    fn has_rows(&self) -> bool {
+        self.has(Prop::Rows)
+    }
+
+    fn str(&self, p: Prop) -> Option<&str> {
+        match self.val(p) {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn int(&self, p: Prop) -> Option<i64> {
+        match self.val(p) {
+            Val::Int(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    fn float(&self, p: Prop) -> Option<f64> {
+        match self.val(p) {
+            Val::Float(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    fn bool(&self, p: Prop) -> Option<bool> {
+        match self.val(p) {
+            Val::Bool(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `TableId` its rows and events carry (a V1 table's index).
+    #[inline]
+    fn table_id(&self) -> Option<i64> {
+        if self.v1 {
+            Some(self.v1_index)
+        } else {
+            self.int(Prop::TableId)
+        }
+    }
+
+    fn set(&mut self, p: Prop, v: Val) {
+        if let Some(slot) = self.vals.get_mut(p as usize) {
+            *slot = v;
+        }
+    }
+
+    /// Whether a property sent so far implies `i` (see [`PROPS`]).
+    fn implies(&self, i: Implies) -> bool {
+        PROPS.iter().any(|d| d.implies == i && self.has(d.prop))
+    }
+
+    /// The kind the properties sent so far imply, other than a table's.
+    fn implied_kind(&self) -> Option<FrameType> {
+        KIND_ORDER
+            .into_iter()
+            .find(|&k| self.implies(Implies::Kind(k)))
+    }
+
     /// The frame's type, once the whole frame is known: as sent, or
     /// inferred from its properties (the one place that infers it). `open`
     /// tells whether the frame's `TableId` names a table opened by a
@@ -341,23 +526,15 @@ impl Frame {
         if let Some(t) = self.frame_type {
             return t;
         }
-        if self.version.is_some() || self.is_progressive.is_some() {
-            FrameType::DataSetHeader
-        } else if self.has_errors.is_some() || self.cancelled.is_some() {
-            FrameType::DataSetCompletion
-        } else if self.fragment_type.is_some() || self.field_count.is_some() {
-            FrameType::TableFragment
-        } else if self.progress.is_some() {
-            FrameType::TableProgress
-        } else if self.row_count.is_some() {
-            FrameType::TableCompletion
-        } else if self.columns_seen || self.kind.is_some() || self.name.is_some() {
-            if self.has_rows {
+        if let Some(k) = self.implied_kind() {
+            k
+        } else if self.implies(Implies::Table) {
+            if self.has_rows() {
                 FrameType::DataTable
             } else {
                 FrameType::TableHeader
             }
-        } else if self.has_rows {
+        } else if self.has_rows() {
             if open {
                 FrameType::TableFragment
             } else {
@@ -374,19 +551,18 @@ impl Frame {
     /// end (see [`DecoderConfig::max_held_rows_bytes`]); `None` for a frame
     /// whose `FrameType` carries no rows (they are skipped).
     fn rows_plan(&self) -> Option<Plan> {
-        let conflicting = self.version.is_some()
-            || self.is_progressive.is_some()
-            || self.has_errors.is_some()
-            || self.cancelled.is_some()
-            || self.progress.is_some()
-            || self.row_count.is_some();
-        let table = self.table_id.is_some()
-            && self.kind.is_some()
-            && self.name.is_some()
-            && self.columns_seen;
-        let fragment = self.table_id.is_some() && self.fragment_type.is_some();
+        // Sent so far: a property of a frame kind that has no rows.
+        let conflicting = PROPS.iter().any(|d| {
+            matches!(d.implies, Implies::Kind(k) if k != FrameType::TableFragment)
+                && self.has(d.prop)
+        });
+        let table = self.has(Prop::TableId)
+            && self.has(Prop::TableKind)
+            && self.has(Prop::TableName)
+            && self.has(Prop::Columns);
+        let fragment = self.has(Prop::TableId) && self.has(Prop::TableFragmentType);
         let plan = if self.v1 {
-            if self.columns_seen {
+            if self.has(Prop::Columns) {
                 Plan::Stream(Head::V1Table)
             } else {
                 Plan::Hold
@@ -401,10 +577,10 @@ impl Frame {
                 // sent so far points to another kind. A property sent after
                 // them that does is an error at the frame's end.
                 None if conflicting => Plan::Hold,
-                None if fragment && !self.columns_seen && self.kind.is_none() => {
+                None if fragment && !self.has(Prop::Columns) && !self.has(Prop::TableKind) => {
                     Plan::Stream(Head::Fragment)
                 }
-                None if table && self.fragment_type.is_none() && self.field_count.is_none() => {
+                None if table && !self.implies(Implies::Kind(FrameType::TableFragment)) => {
                     Plan::Stream(Head::DataTable)
                 }
                 None => Plan::Hold,
@@ -874,13 +1050,13 @@ impl Decoder {
         }
         let capturing = self.pos == Pos::Capture(Target::HeldRows);
         // Or the rows are all held, and the frame failed after them.
-        let whole = self.frame.has_rows && self.frame.head.is_none() && !self.held.is_empty();
+        let whole = self.frame.has_rows() && self.frame.head.is_none() && !self.held.is_empty();
         if !(capturing || whole) || self.replay.is_some() || self.frame.head.is_some() {
             return false;
         }
         let open = self
             .frame
-            .table_id
+            .int(Prop::TableId)
             .is_some_and(|id| self.open.iter().any(|o| o.id == id));
         let h = match self.frame.kind(open) {
             _ if self.frame.v1 => Head::V1Table,
@@ -1202,7 +1378,8 @@ impl Decoder {
                     match target {
                         Target::FrameErrors => {
                             let s = str_from_validated(self.lexer.bytes(chunk, start, end));
-                            self.frame.errors = Some(String::from(s));
+                            self.frame
+                                .set(Prop::OneApiErrors, Val::Str(String::from(s)));
                             self.pos = Pos::FrameKey;
                         }
                         Target::HeldRows => {
@@ -1340,113 +1517,59 @@ impl Decoder {
         Ok(())
     }
 
+    /// A frame property's value (or its first token), read as [`PROPS`]
+    /// says.
     fn frame_value(&mut self, prop: Prop, t: Token, chunk: &[u8]) -> Result<Option<Emit>, Error> {
         use TokKind as K;
         self.pos = Pos::FrameKey;
-        let is_null = t.kind == K::Null;
-        match prop {
-            Prop::FrameType
-            | Prop::TableKind
-            | Prop::TableName
-            | Prop::Version
-            | Prop::ErrorReportingPlacement
-            | Prop::TableFragmentType => {
-                if is_null {
-                    return Ok(None);
-                }
-                if t.kind != K::Str {
-                    return Err(Self::unexpected(&t));
-                }
-                let f = &mut self.frame;
-                match prop {
-                    Prop::FrameType => {
-                        let text = match t.unesc {
-                            Some((a, b)) => self.lexer.unesc.get(a..b).unwrap_or(&[]),
-                            None => {
-                                let raw = self.lexer.bytes(chunk, t.start, t.end);
-                                raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[])
-                            }
-                        };
-                        f.frame_type = Some(FrameType::from_name(text));
-                        f.frame_type_name.clear();
-                        f.frame_type_name.push_str(str_from_validated(text));
+        let Some(d) = prop.def() else {
+            self.skip(&t, Pos::FrameKey);
+            return Ok(None);
+        };
+        if t.kind == K::Null {
+            return Ok(None);
+        }
+        let v = match (d.takes, t.kind) {
+            (Takes::Str, K::Str) if prop == Prop::FrameType => {
+                let text = match t.unesc {
+                    Some((a, b)) => self.lexer.unesc.get(a..b).unwrap_or(&[]),
+                    None => {
+                        let raw = self.lexer.bytes(chunk, t.start, t.end);
+                        raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[])
                     }
-                    _ => {
-                        let s = self.string_of(chunk, &t);
-                        let f = &mut self.frame;
-                        match prop {
-                            Prop::TableKind => f.kind = Some(s),
-                            Prop::TableName => f.name = Some(s),
-                            Prop::Version => f.version = Some(s),
-                            Prop::ErrorReportingPlacement => f.erp = Some(s),
-                            _ => f.fragment_type = Some(s),
-                        }
-                    }
-                }
-            }
-            Prop::TableId | Prop::FieldCount | Prop::RowCount => {
-                if is_null {
-                    return Ok(None);
-                }
-                if t.kind != K::Num {
-                    return Err(Self::unexpected(&t));
-                }
-                let v = self.int_of(chunk, &t)?;
-                match prop {
-                    Prop::TableId => self.frame.table_id = Some(v),
-                    Prop::FieldCount => self.frame.field_count = Some(v),
-                    _ => self.frame.row_count = Some(v),
-                }
-            }
-            Prop::TableProgress => match t.kind {
-                K::Null => {}
-                K::Num => {
-                    let raw = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
-                    self.frame.progress = raw.parse::<f64>().ok();
-                }
-                _ => return Err(Self::unexpected(&t)),
-            },
-            Prop::IsProgressive | Prop::IsFragmented | Prop::HasErrors | Prop::Cancelled => {
-                let v = match t.kind {
-                    K::True => true,
-                    K::False => false,
-                    K::Null => return Ok(None),
-                    _ => return Err(Self::unexpected(&t)),
                 };
                 let f = &mut self.frame;
-                match prop {
-                    Prop::IsProgressive => f.is_progressive = Some(v),
-                    Prop::IsFragmented => f.is_fragmented = Some(v),
-                    Prop::HasErrors => f.has_errors = Some(v),
-                    _ => f.cancelled = Some(v),
-                }
+                f.frame_type = Some(FrameType::from_name(text));
+                f.frame_type_name.clear();
+                f.frame_type_name.push_str(str_from_validated(text));
+                return Ok(None);
             }
-            Prop::Columns => match t.kind {
-                K::BeginArr => {
-                    self.frame.columns.clear();
-                    self.frame.columns_seen = true;
-                    self.pos = Pos::Columns;
-                }
-                K::Null => {}
-                _ => return Err(Self::unexpected(&t)),
-            },
-            Prop::Rows => match t.kind {
-                K::BeginArr => return self.begin_rows(&t),
-                K::Null => {}
-                _ => return Err(Self::unexpected(&t)),
-            },
-            Prop::OneApiErrors => match t.kind {
-                K::BeginArr | K::BeginObj => {
-                    self.begin_capture(&t, Pos::Capture(Target::FrameErrors))
-                }
-                K::Null => {}
-                _ => {
-                    let s = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
-                    self.frame.errors = Some(String::from(s));
-                }
-            },
-            Prop::Other => self.skip(&t, Pos::FrameKey),
-        }
+            (Takes::Str, K::Str) => Val::Str(self.string_of(chunk, &t)),
+            (Takes::Int, K::Num) => Val::Int(self.int_of(chunk, &t)?),
+            (Takes::Float, K::Num) => {
+                let raw = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+                // A JSON number always parses (out of range: infinite).
+                raw.parse::<f64>().map_or(Val::Absent, Val::Float)
+            }
+            (Takes::Bool, K::True) => Val::Bool(true),
+            (Takes::Bool, K::False) => Val::Bool(false),
+            (Takes::Columns, K::BeginArr) => {
+                self.frame.columns.clear();
+                self.pos = Pos::Columns;
+                Val::Bool(true)
+            }
+            (Takes::Rows, K::BeginArr) => return self.begin_rows(&t),
+            (Takes::Errors, K::BeginArr | K::BeginObj) => {
+                self.begin_capture(&t, Pos::Capture(Target::FrameErrors));
+                return Ok(None);
+            }
+            (Takes::Errors, _) => {
+                let s = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+                Val::Str(String::from(s))
+            }
+            _ => return Err(Self::unexpected(&t)),
+        };
+        self.frame.set(prop, v);
         Ok(None)
     }
 
@@ -1456,7 +1579,7 @@ impl Decoder {
             self.pos = Pos::Rows;
             return Ok(None);
         }
-        self.frame.has_rows = true;
+        self.frame.set(Prop::Rows, Val::Bool(true));
         match self.frame.rows_plan() {
             // Rows of a frame that carries none (or of an unknown frame).
             None => {
@@ -1468,7 +1591,7 @@ impl Decoder {
                 Ok(None)
             }
             Some(Plan::Stream(h)) => {
-                self.register(self.frame.table_id, t.abs)?;
+                self.register(self.frame.int(Prop::TableId), t.abs)?;
                 self.pos = Pos::Rows;
                 Ok(Some(self.set_head(h)))
             }
@@ -1497,7 +1620,7 @@ impl Decoder {
         self.frame.open_idx = match h {
             Head::Fragment => self
                 .frame
-                .table_id
+                .int(Prop::TableId)
                 .and_then(|id| self.open.iter().position(|o| o.id == id)),
             _ => None,
         };
@@ -1518,7 +1641,7 @@ impl Decoder {
         let f = &mut dec.frame;
         f.v1 = self.frame.v1;
         f.v1_index = self.frame.v1_index;
-        f.table_id = self.frame.table_id;
+        f.set(Prop::TableId, self.frame.val(Prop::TableId).clone());
         f.columns = self.row_columns().to_vec();
         // Not `Fragment`: the columns are the frame's own here.
         f.head = Some(Head::DataTable);
@@ -1536,7 +1659,7 @@ impl Decoder {
     }
 
     fn end_frame(&mut self, abs: u64) -> Result<Option<Emit>, Error> {
-        let held = self.frame.has_rows && self.frame.head.is_none();
+        let held = self.frame.has_rows() && self.frame.head.is_none();
         if self.frame.v1 {
             if self.frame.head.is_none() {
                 let h = self.set_head(Head::V1Table);
@@ -1550,7 +1673,7 @@ impl Decoder {
             return Ok(Some(Emit::V1End));
         }
         let open = |id: Option<i64>| id.is_some_and(|id| self.open.iter().any(|o| o.id == id));
-        let ty = self.frame.kind(open(self.frame.table_id));
+        let ty = self.frame.kind(open(self.frame.int(Prop::TableId)));
         let head = match ty {
             FrameType::DataTable => Some(Head::DataTable),
             FrameType::TableFragment => Some(Head::Fragment),
@@ -1566,7 +1689,7 @@ impl Decoder {
         if matches!(
             ty,
             FrameType::TableFragment | FrameType::TableProgress | FrameType::TableCompletion
-        ) && self.frame.table_id.is_none()
+        ) && self.frame.int(Prop::TableId).is_none()
         {
             return Err(Error::new(ErrorKind::MissingProperty, abs));
         }
@@ -1578,7 +1701,7 @@ impl Decoder {
                 | FrameType::TableProgress
                 | FrameType::TableCompletion
         ) {
-            self.register(self.frame.table_id, abs)?;
+            self.register(self.frame.int(Prop::TableId), abs)?;
         }
         match ty {
             FrameType::DataTable | FrameType::TableFragment if self.frame.head.is_none() => {
@@ -1592,7 +1715,7 @@ impl Decoder {
             }
             FrameType::TableHeader => {
                 // Without a TableId no fragment can refer to it.
-                let Some(id) = self.frame.table_id else {
+                let Some(id) = self.frame.int(Prop::TableId) else {
                     return Ok(Some(Emit::End(ty)));
                 };
                 let columns = self.frame.columns.clone();
@@ -1606,7 +1729,7 @@ impl Decoder {
                 }
             }
             FrameType::TableCompletion => {
-                if let Some(id) = self.frame.table_id {
+                if let Some(id) = self.frame.int(Prop::TableId) {
                     self.open.retain(|o| o.id != id);
                 }
             }
@@ -1690,9 +1813,9 @@ impl Decoder {
     fn table_info(&self) -> TableInfo<'_> {
         let f = &self.frame;
         TableInfo {
-            table_id: if f.v1 { Some(f.v1_index) } else { f.table_id },
-            kind: f.kind.as_deref().map(TableKind::from_name),
-            name: f.name.as_deref(),
+            table_id: f.table_id(),
+            kind: f.str(Prop::TableKind).map(TableKind::from_name),
+            name: f.str(Prop::TableName),
             columns: &f.columns,
         }
     }
@@ -1700,15 +1823,15 @@ impl Decoder {
     fn fragment(&self) -> Fragment<'_> {
         let f = &self.frame;
         Fragment {
-            table_id: f.table_id,
-            fragment_type: f.fragment_type.as_deref().map(|s| match s {
+            table_id: f.int(Prop::TableId),
+            fragment_type: f.str(Prop::TableFragmentType).map(|s| match s {
                 "DataAppend" => FragmentType::DataAppend,
                 "DataReplace" => FragmentType::DataReplace,
                 other => FragmentType::Other(other),
             }),
-            field_count: f.field_count,
+            field_count: f.int(Prop::FieldCount),
             columns: f
-                .table_id
+                .int(Prop::TableId)
                 .and_then(|id| self.open.iter().find(|o| o.id == id))
                 .map_or_else(|| self.row_columns(), |o| &o.columns[..]),
         }
@@ -1751,27 +1874,27 @@ impl Decoder {
             Emit::V1End => Event::V1TableEnd(this.table_info()),
             Emit::End(ty) => match ty {
                 FrameType::DataSetHeader => Event::DataSetHeader(DataSetHeader {
-                    version: f.version.as_deref(),
-                    is_progressive: f.is_progressive,
-                    is_fragmented: f.is_fragmented,
-                    error_reporting_placement: f.erp.as_deref(),
+                    version: f.str(Prop::Version),
+                    is_progressive: f.bool(Prop::IsProgressive),
+                    is_fragmented: f.bool(Prop::IsFragmented),
+                    error_reporting_placement: f.str(Prop::ErrorReportingPlacement),
                 }),
                 FrameType::TableHeader => Event::TableHeader(this.table_info()),
                 FrameType::DataTable => Event::DataTableEnd(this.table_info()),
                 FrameType::TableFragment => Event::TableFragmentEnd(this.fragment()),
                 FrameType::TableProgress => Event::TableProgress(TableProgress {
-                    table_id: f.table_id,
-                    progress: f.progress,
+                    table_id: f.int(Prop::TableId),
+                    progress: f.float(Prop::TableProgress),
                 }),
                 FrameType::TableCompletion => Event::TableCompletion(TableCompletion {
-                    table_id: f.table_id,
-                    row_count: f.row_count,
-                    errors: f.errors.as_deref().map(RawJson),
+                    table_id: f.int(Prop::TableId),
+                    row_count: f.int(Prop::RowCount),
+                    errors: f.str(Prop::OneApiErrors).map(RawJson),
                 }),
                 FrameType::DataSetCompletion => Event::DataSetCompletion(DataSetCompletion {
-                    has_errors: f.has_errors.unwrap_or(false),
-                    cancelled: f.cancelled.unwrap_or(false),
-                    errors: f.errors.as_deref().map(RawJson),
+                    has_errors: f.bool(Prop::HasErrors).unwrap_or(false),
+                    cancelled: f.bool(Prop::Cancelled).unwrap_or(false),
+                    errors: f.str(Prop::OneApiErrors).map(RawJson),
                 }),
                 FrameType::Unknown => Event::UnknownFrame {
                     frame_type: &f.frame_type_name,
@@ -1788,7 +1911,7 @@ impl Decoder {
                     &[]
                 };
                 Event::Row(Row {
-                    table_id: if f.v1 { Some(f.v1_index) } else { f.table_id },
+                    table_id: f.table_id(),
                     index: f.row_index - 1,
                     offset: this.capture_abs,
                     columns: this.row_columns(),
@@ -1800,7 +1923,7 @@ impl Decoder {
                 })
             }
             Emit::RowError { start, end } => Event::RowError(RowError {
-                table_id: if f.v1 { Some(f.v1_index) } else { f.table_id },
+                table_id: f.table_id(),
                 index: f.row_index - 1,
                 offset: this.capture_abs,
                 raw: this.raw(chunk, start, end),
