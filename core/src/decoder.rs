@@ -688,26 +688,40 @@ pub struct Decoder {
     cfg: DecoderConfig,
     lexer: Lexer,
     pos: Pos,
-    format: Option<Format>,
     frame: Frame,
+    /// The column object being read.
     col: Column,
-    open: Vec<OpenTable>,
+    /// The row being read: its cells' spans.
     cells: Vec<CellSpan>,
+    cap: Capture,
+    input: Join,
+    tables: Tables,
+    held: Held,
+    body: BodyState,
+    pending: Option<Emit>,
+    failed: Option<Error>,
+}
+
+/// The value being captured, skipped or read as a row.
+#[derive(Debug)]
+struct Capture {
+    /// Nesting inside a skipped or captured value, or a row's cell.
     depth: u32,
     cell_start: usize,
     cell_kind: CellKind,
-    capture_start: usize,
-    capture_abs: u64,
+    /// Where the captured value (or row) starts: logical, and absolute.
+    start: usize,
+    abs: u64,
+    /// Where the decoder goes once a skipped value ends.
     skip_return: Pos,
-    v1_count: i64,
-    completion_seen: bool,
-    /// A V1-style top-level `Exceptions` arrived (the body is a response
-    /// even without `Tables`).
-    top_exceptions: bool,
-    pending: Option<Emit>,
-    failed: Option<Error>,
-    /// Joined small chunks (see [`DecoderConfig::join_chunks`]): while it is
-    /// not empty, the lexer's chunk indices refer to it.
+}
+
+/// The input between feeds: the join buffer of small chunks (see
+/// [`DecoderConfig::join_chunks`]) and the look at the body's first bytes.
+#[derive(Debug)]
+struct Join {
+    /// Joined small chunks: while it is not empty, the lexer's chunk
+    /// indices refer to it.
     acc: Vec<u8>,
     /// Where decoding stopped in `acc`.
     acc_pos: usize,
@@ -717,19 +731,43 @@ pub struct Decoder {
     acc_cut: bool,
     /// The chunk being fed is joined (decoded from `acc`).
     joined: bool,
-    /// Nothing is held back at the end of `acc` (see `finish`; once it
+    /// Nothing is held back at the end of `acc` (see `end_input`; once it
     /// found a whole row held back, for good).
     hold_off: bool,
     /// What the body's first bytes were found to be.
     sniff: Sniff,
-    /// The frame's `Rows`, held (see [`Frame::rows_plan`]), and the offset
-    /// of their `[`.
-    held: Vec<u8>,
-    held_abs: u64,
+}
+
+/// The tables the body named: the decoder's own registry, for its limits
+/// and for the columns of fragments' rows.
+#[derive(Debug, Default)]
+struct Tables {
+    /// Progressive tables open (a TableHeader without its completion).
+    open: Vec<OpenTable>,
+    /// The `TableId`s named so far (see [`DecoderConfig::max_tables`]).
+    ids: alloc::collections::BTreeSet<i64>,
+    /// V1 tables so far.
+    v1_count: i64,
+}
+
+/// A frame's `Rows` held (see [`Frame::rows_plan`]).
+#[derive(Debug, Default)]
+struct Held {
+    bytes: Vec<u8>,
+    /// The offset of their `[`.
+    abs: u64,
     /// Held rows being handed out, after their frame's head event.
     replay: Option<alloc::boxed::Box<Replay>>,
-    /// The `TableId`s named so far (see [`DecoderConfig::max_tables`]).
-    table_ids: alloc::collections::BTreeSet<i64>,
+}
+
+/// What the body as a whole has shown.
+#[derive(Debug, Default)]
+struct BodyState {
+    format: Option<Format>,
+    completion_seen: bool,
+    /// A V1-style top-level `Exceptions` arrived (the body is a response
+    /// even without `Tables`).
+    top_exceptions: bool,
 }
 
 impl core::fmt::Debug for Lexer {
@@ -757,32 +795,30 @@ impl Decoder {
             cfg,
             lexer,
             pos: Pos::Start,
-            format: None,
             frame: Frame::default(),
             col: Column::default(),
-            open: Vec::new(),
             cells: Vec::new(),
-            depth: 0,
-            cell_start: 0,
-            cell_kind: CellKind::Null,
-            capture_start: 0,
-            capture_abs: 0,
-            skip_return: Pos::End,
-            v1_count: 0,
-            completion_seen: false,
-            top_exceptions: false,
+            cap: Capture {
+                depth: 0,
+                cell_start: 0,
+                cell_kind: CellKind::Null,
+                start: 0,
+                abs: 0,
+                skip_return: Pos::End,
+            },
+            input: Join {
+                acc: Vec::new(),
+                acc_pos: 0,
+                acc_cut: false,
+                joined: false,
+                hold_off: false,
+                sniff: Sniff::Fresh,
+            },
+            tables: Tables::default(),
+            held: Held::default(),
+            body: BodyState::default(),
             pending: None,
             failed: None,
-            acc: Vec::new(),
-            acc_pos: 0,
-            acc_cut: false,
-            joined: false,
-            hold_off: false,
-            sniff: Sniff::Fresh,
-            held: Vec::new(),
-            held_abs: 0,
-            replay: None,
-            table_ids: alloc::collections::BTreeSet::new(),
         }
     }
 
@@ -792,14 +828,14 @@ impl Decoder {
     /// default) are copied into the decoder and joined to what came before.
     #[inline]
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
-        if self.sniff != Sniff::Done {
+        if self.input.sniff != Sniff::Done {
             let skip = self.sniff(chunk);
             if skip > 0 {
                 return self.feed_skipping(chunk, skip);
             }
         }
-        let mut acc = core::mem::take(&mut self.acc);
-        let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
+        let mut acc = core::mem::take(&mut self.input.acc);
+        let joined = self.input.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
         if joined {
             self.compact(&mut acc);
             acc.extend_from_slice(chunk);
@@ -807,8 +843,8 @@ impl Decoder {
             // Back to decoding in place.
             self.release(&mut acc);
         }
-        let pos = if joined { self.acc_pos } else { 0 };
-        self.joined = joined;
+        let pos = if joined { self.input.acc_pos } else { 0 };
+        self.input.joined = joined;
         Feed {
             dec: self,
             chunk,
@@ -825,8 +861,8 @@ impl Decoder {
     #[cold]
     #[inline(never)]
     fn feed_skipping<'d, 'c>(&'d mut self, chunk: &'c [u8], skip: usize) -> Feed<'d, 'c> {
-        let mut acc = core::mem::take(&mut self.acc);
-        let joined = self.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
+        let mut acc = core::mem::take(&mut self.input.acc);
+        let joined = self.input.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
         if joined {
             if acc.is_empty() {
                 // Nothing decoded yet: the join buffer starts after them.
@@ -836,8 +872,8 @@ impl Decoder {
         } else {
             self.release(&mut acc);
         }
-        let pos = if joined { self.acc_pos } else { skip };
-        self.joined = joined;
+        let pos = if joined { self.input.acc_pos } else { skip };
+        self.input.joined = joined;
         Feed {
             dec: self,
             chunk,
@@ -858,7 +894,7 @@ impl Decoder {
         const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
         let mut used = 0;
         for &b in chunk {
-            let (next, fail) = match self.sniff {
+            let (next, fail) = match self.input.sniff {
                 Sniff::Fresh => match b {
                     0xEF => (Sniff::Bom(1), None),
                     0x1F => (Sniff::Gzip, None),
@@ -880,12 +916,12 @@ impl Decoder {
                 }
                 _ => (Sniff::Done, Some(ErrorKind::NotAResponse)),
             };
-            if self.sniff == Sniff::Fresh && next == Sniff::Done {
+            if self.input.sniff == Sniff::Fresh && next == Sniff::Done {
                 // A first byte that starts no magic number: decoded as is.
-                self.sniff = Sniff::Done;
+                self.input.sniff = Sniff::Done;
                 return 0;
             }
-            self.sniff = next;
+            self.input.sniff = next;
             used += 1;
             if let Some(kind) = fail {
                 self.failed = Some(Error::new(kind, 0));
@@ -903,9 +939,9 @@ impl Decoder {
     /// moves to the lexer's spill, as at the end of a chunk decoded in place.
     fn release(&mut self, acc: &mut Vec<u8>) {
         if !acc.is_empty() {
-            self.lexer.end_chunk(acc, self.acc_pos);
+            self.lexer.end_chunk(acc, self.input.acc_pos);
             acc.clear();
-            self.acc_pos = 0;
+            self.input.acc_pos = 0;
         }
     }
 
@@ -919,14 +955,14 @@ impl Decoder {
     /// bytes (so that the bytes kept are moved rarely).
     fn compact(&mut self, acc: &mut Vec<u8>) {
         let keep = if self.lexer.capturing() {
-            self.lexer.cap_chunk_start.min(self.acc_pos)
+            self.lexer.cap_chunk_start.min(self.input.acc_pos)
         } else {
-            self.acc_pos
+            self.input.acc_pos
         };
         if keep >= COMPACT_MIN && keep * 2 >= acc.len() {
             acc.drain(..keep);
             self.lexer.shift(keep);
-            self.acc_pos -= keep;
+            self.input.acc_pos -= keep;
         }
     }
 
@@ -975,31 +1011,31 @@ impl Decoder {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        if self.pending.is_some() || self.replay.is_some() {
+        if self.pending.is_some() || self.held.replay.is_some() {
             return Ok(End::Drain);
         }
-        if !matches!(self.sniff, Sniff::Done | Sniff::Fresh) {
+        if !matches!(self.input.sniff, Sniff::Done | Sniff::Fresh) {
             // The body is the first bytes of a magic number or byte order
             // mark, and nothing else.
             return Err(self.fail(Error::new(ErrorKind::NotAResponse, 0)));
         }
-        if self.acc_pos < self.acc.len() {
-            if !self.acc_cut {
+        if self.input.acc_pos < self.input.acc.len() {
+            if !self.input.acc_cut {
                 // A feed dropped before it was drained: like `pending`.
                 return Ok(End::Drain);
             }
-            if crate::lex::held_row_is_whole(&self.acc, self.acc_pos) {
+            if crate::lex::held_row_is_whole(&self.input.acc, self.input.acc_pos) {
                 // A whole row held back: only a malformed body ends a row
                 // where the decoder did not see that it may (see
                 // `join_chunks`). The row's event comes first, then the
                 // error: like `pending`, with nothing held any more.
-                self.hold_off = true;
+                self.input.hold_off = true;
                 return Ok(End::Drain);
             }
             // A row cut by the end of the body, held back (see
             // `join_chunks`): decoded now as it would have been without
             // holding it, for its first error, if any, before the end.
-            self.hold_off = true;
+            self.input.hold_off = true;
             let mut feed = self.feed(&[]);
             let r = loop {
                 match feed.next_event() {
@@ -1011,14 +1047,14 @@ impl Decoder {
                 }
             };
             drop(feed);
-            self.hold_off = false;
+            self.input.hold_off = false;
             r?;
         }
-        let mut acc = core::mem::take(&mut self.acc);
+        let mut acc = core::mem::take(&mut self.input.acc);
         self.release(&mut acc);
-        self.acc = acc;
+        self.input.acc = acc;
         let r = self.lexer.at_eof().and_then(|()| {
-            if self.format == Some(Format::V2) && !self.completion_seen {
+            if self.body.format == Some(Format::V2) && !self.body.completion_seen {
                 Err(Error::new(ErrorKind::MissingCompletion, self.lexer.base))
             } else {
                 Ok(())
@@ -1050,14 +1086,15 @@ impl Decoder {
         }
         let capturing = self.pos == Pos::Capture(Target::HeldRows);
         // Or the rows are all held, and the frame failed after them.
-        let whole = self.frame.has_rows() && self.frame.head.is_none() && !self.held.is_empty();
-        if !(capturing || whole) || self.replay.is_some() || self.frame.head.is_some() {
+        let whole =
+            self.frame.has_rows() && self.frame.head.is_none() && !self.held.bytes.is_empty();
+        if !(capturing || whole) || self.held.replay.is_some() || self.frame.head.is_some() {
             return false;
         }
         let open = self
             .frame
             .int(Prop::TableId)
-            .is_some_and(|id| self.open.iter().any(|o| o.id == id));
+            .is_some_and(|id| self.tables.open.iter().any(|o| o.id == id));
         let h = match self.frame.kind(open) {
             _ if self.frame.v1 => Head::V1Table,
             FrameType::DataTable => Head::DataTable,
@@ -1067,17 +1104,17 @@ impl Decoder {
         if capturing {
             let lx = &self.lexer;
             let end = usize::try_from(e.offset().saturating_sub(lx.base)).unwrap_or(usize::MAX);
-            let mut held = core::mem::take(&mut self.held);
+            let mut held = core::mem::take(&mut self.held.bytes);
             held.clear();
             held.extend_from_slice(&lx.spill);
             held.extend_from_slice(chunk.get(lx.cap_chunk_start..end).unwrap_or(&[]));
-            self.held = held;
-            self.held_abs = self.capture_abs;
+            self.held.bytes = held;
+            self.held.abs = self.cap.abs;
             self.lexer.end_outer();
         }
         let head = self.set_head(h);
         self.start_replay(None);
-        if let Some(r) = self.replay.as_deref_mut() {
+        if let Some(r) = self.held.replay.as_deref_mut() {
             r.lead = Some(head);
             r.deferred = Some(e);
         }
@@ -1086,18 +1123,18 @@ impl Decoder {
 
     /// Bytes consumed so far, over all chunks (joined chunks count whole).
     pub fn offset(&self) -> u64 {
-        self.lexer.base + self.acc.len() as u64
+        self.lexer.base + self.input.acc.len() as u64
     }
 
     /// The body's format, once its first bytes (and for an object, the key
     /// that tells) have arrived.
     pub fn format(&self) -> Option<Format> {
-        self.format
+        self.body.format
     }
 
     /// `true` once a `DataSetCompletion` frame was decoded.
     pub fn completion_seen(&self) -> bool {
-        self.completion_seen
+        self.body.completion_seen
     }
 
     fn text_of<'x>(&'x self, chunk: &'x [u8], t: &Token) -> &'x [u8] {
@@ -1131,9 +1168,9 @@ impl Decoder {
         self.lexer
             .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
         self.lexer.want_unesc = true;
-        self.capture_abs = self.lexer.base + p as u64;
+        self.cap.abs = self.lexer.base + p as u64;
         self.cells.clear();
-        self.depth = 0;
+        self.cap.depth = 0;
         self.pos = Pos::Row;
     }
 
@@ -1146,14 +1183,14 @@ impl Decoder {
         let p = (t.abs - self.lexer.base) as usize;
         self.lexer.begin_outer(p, limit, kind);
         self.lexer.want_unesc = false;
-        self.capture_start = 0;
-        self.capture_abs = t.abs;
-        self.depth = 1;
+        self.cap.start = 0;
+        self.cap.abs = t.abs;
+        self.cap.depth = 1;
         self.pos = pos;
     }
 
     fn end_capture(&mut self, chunk: &[u8], q: usize) {
-        self.lexer.settle(chunk, self.capture_start, q);
+        self.lexer.settle(chunk, self.cap.start, q);
         self.lexer.end_outer();
         self.lexer.want_unesc = true;
     }
@@ -1162,8 +1199,8 @@ impl Decoder {
     fn skip(&mut self, t: &Token, ret: Pos) {
         match t.kind {
             TokKind::BeginArr | TokKind::BeginObj => {
-                self.depth = 1;
-                self.skip_return = ret;
+                self.cap.depth = 1;
+                self.cap.skip_return = ret;
                 self.pos = Pos::Skip;
             }
             _ => self.pos = ret,
@@ -1187,7 +1224,7 @@ impl Decoder {
         match self.pos {
             Pos::Start => match t.kind {
                 K::BeginArr => {
-                    self.format = Some(Format::V2);
+                    self.body.format = Some(Format::V2);
                     self.pos = Pos::V2Frames;
                 }
                 K::BeginObj => self.pos = Pos::TopObject,
@@ -1195,7 +1232,7 @@ impl Decoder {
             },
             Pos::V2Frames => match t.kind {
                 K::BeginObj => {
-                    if self.completion_seen {
+                    if self.body.completion_seen {
                         return Err(Error::new(ErrorKind::FrameAfterCompletion, t.abs));
                     }
                     self.frame.reset(false, 0);
@@ -1215,17 +1252,17 @@ impl Decoder {
                     self.pos = match top {
                         Some(top) => Pos::TopValue(top),
                         None => {
-                            self.skip_return = Pos::TopObject;
+                            self.cap.skip_return = Pos::TopObject;
                             Pos::Skip
                         }
                     };
                     if top.is_none() {
                         // The value comes next: skip it whatever it is.
-                        self.depth = 0;
+                        self.cap.depth = 0;
                     }
                 }
                 K::EndObj => {
-                    if self.format.is_none() && !self.top_exceptions {
+                    if self.body.format.is_none() && !self.body.top_exceptions {
                         // An object with none of `Tables`, `Exceptions`, `error`.
                         return Err(Error::new(ErrorKind::NotAResponse, t.abs));
                     }
@@ -1235,17 +1272,17 @@ impl Decoder {
             },
             Pos::TopValue(top) => match (top, t.kind) {
                 (Top::Tables, K::BeginArr) => {
-                    if self.format.is_none() {
-                        self.format = Some(Format::V1);
+                    if self.body.format.is_none() {
+                        self.body.format = Some(Format::V1);
                     }
                     self.pos = Pos::V1Tables;
                 }
                 (Top::Tables, K::Null) => self.pos = Pos::TopObject,
                 (Top::Tables, _) => return Err(Self::unexpected(&t)),
                 (Top::Exceptions | Top::Error, K::BeginArr | K::BeginObj) => {
-                    self.top_exceptions |= top == Top::Exceptions;
-                    if top == Top::Error && self.format.is_none() {
-                        self.format = Some(Format::Error);
+                    self.body.top_exceptions |= top == Top::Exceptions;
+                    if top == Top::Error && self.body.format.is_none() {
+                        self.body.format = Some(Format::Error);
                     }
                     let target = if top == Top::Error {
                         Target::ErrorBody
@@ -1256,7 +1293,7 @@ impl Decoder {
                 }
                 (Top::Exceptions, _) => {
                     self.pos = Pos::TopObject;
-                    self.top_exceptions = true;
+                    self.body.top_exceptions = true;
                     if t.kind != K::Null {
                         return Ok(Some(Emit::Exceptions {
                             start: t.start,
@@ -1265,8 +1302,8 @@ impl Decoder {
                     }
                 }
                 (Top::Error, _) => {
-                    if self.format.is_none() {
-                        self.format = Some(Format::Error);
+                    if self.body.format.is_none() {
+                        self.body.format = Some(Format::Error);
                     }
                     self.pos = Pos::TopObject;
                     return Ok(Some(Emit::ErrorBody {
@@ -1277,11 +1314,12 @@ impl Decoder {
             },
             Pos::V1Tables => match t.kind {
                 K::BeginObj => {
-                    if usize::try_from(self.v1_count).is_ok_and(|n| n >= self.cfg.max_tables) {
+                    if usize::try_from(self.tables.v1_count).is_ok_and(|n| n >= self.cfg.max_tables)
+                    {
                         return Err(Error::new(ErrorKind::TooManyTables, t.abs));
                     }
-                    self.frame.reset(true, self.v1_count);
-                    self.v1_count += 1;
+                    self.frame.reset(true, self.tables.v1_count);
+                    self.tables.v1_count += 1;
                     self.pos = Pos::FrameKey;
                 }
                 K::EndArr => self.pos = Pos::TopObject,
@@ -1323,8 +1361,8 @@ impl Decoder {
                         Some(w) => self.pos = Pos::ColumnValue(w),
                         None => {
                             self.pos = Pos::Skip;
-                            self.skip_return = Pos::ColumnKey;
-                            self.depth = 0;
+                            self.cap.skip_return = Pos::ColumnKey;
+                            self.cap.depth = 0;
                         }
                     }
                 }
@@ -1366,7 +1404,7 @@ impl Decoder {
                     self.end_capture(chunk, q);
                     self.pos = Pos::Rows;
                     return Ok(Some(Emit::RowError {
-                        start: self.capture_start,
+                        start: self.cap.start,
                         end: t.end,
                     }));
                 }
@@ -1374,7 +1412,7 @@ impl Decoder {
             Pos::Capture(target) => {
                 if self.nest(t.kind) {
                     self.end_capture(chunk, q);
-                    let (start, end) = (self.capture_start, t.end);
+                    let (start, end) = (self.cap.start, t.end);
                     match target {
                         Target::FrameErrors => {
                             let s = str_from_validated(self.lexer.bytes(chunk, start, end));
@@ -1383,10 +1421,11 @@ impl Decoder {
                             self.pos = Pos::FrameKey;
                         }
                         Target::HeldRows => {
-                            self.held.clear();
+                            self.held.bytes.clear();
                             self.held
+                                .bytes
                                 .extend_from_slice(self.lexer.bytes(chunk, start, end));
-                            self.held_abs = self.capture_abs;
+                            self.held.abs = self.cap.abs;
                             self.pos = Pos::FrameKey;
                         }
                         Target::Exceptions => {
@@ -1401,12 +1440,12 @@ impl Decoder {
                 }
             }
             Pos::Skip => {
-                if self.depth == 0 {
+                if self.cap.depth == 0 {
                     // First token of the skipped value.
-                    let ret = self.skip_return;
+                    let ret = self.cap.skip_return;
                     self.skip(&t, ret);
                 } else if self.nest(t.kind) {
-                    self.pos = self.skip_return;
+                    self.pos = self.cap.skip_return;
                 }
             }
             Pos::End => return Err(Error::new(ErrorKind::TrailingData, t.abs)),
@@ -1419,12 +1458,12 @@ impl Decoder {
     fn nest(&mut self, k: TokKind) -> bool {
         match k {
             TokKind::BeginArr | TokKind::BeginObj => {
-                self.depth += 1;
+                self.cap.depth += 1;
                 false
             }
             TokKind::EndArr | TokKind::EndObj => {
-                self.depth -= 1;
-                self.depth == 0
+                self.cap.depth -= 1;
+                self.cap.depth == 0
             }
             _ => false,
         }
@@ -1432,7 +1471,7 @@ impl Decoder {
 
     fn row_token(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
         use TokKind as K;
-        if self.depth == 0 {
+        if self.cap.depth == 0 {
             let kind = match t.kind {
                 K::EndArr => {
                     self.lexer.end_outer();
@@ -1440,9 +1479,9 @@ impl Decoder {
                     return Ok(Some(Emit::Row { end: t.end }));
                 }
                 K::BeginArr | K::BeginObj => {
-                    self.depth = 1;
-                    self.cell_start = t.start;
-                    self.cell_kind = if t.kind == K::BeginArr {
+                    self.cap.depth = 1;
+                    self.cap.cell_start = t.start;
+                    self.cap.cell_kind = if t.kind == K::BeginArr {
                         CellKind::Array
                     } else {
                         CellKind::Object
@@ -1481,13 +1520,13 @@ impl Decoder {
         end: usize,
         abs: u64,
     ) -> Result<(), Error> {
-        self.lexer.settle(chunk, self.cell_start, q);
+        self.lexer.settle(chunk, self.cap.cell_start, q);
         self.lexer.want_unesc = true;
         self.push_cell(
             CellSpan {
-                start: self.cell_start,
+                start: self.cap.cell_start,
                 end,
-                kind: self.cell_kind,
+                kind: self.cap.cell_kind,
                 unesc: None,
             },
             abs,
@@ -1498,9 +1537,9 @@ impl Decoder {
     /// [`Lexer::fast_nested_rest`]); `true` when the cell closed (and was
     /// pushed).
     fn nested_rest(&mut self, chunk: &[u8], pos: &mut usize) -> Result<bool, Error> {
-        let floor = self.lexer.depth() - self.depth;
+        let floor = self.lexer.depth() - self.cap.depth;
         let closed = self.lexer.fast_nested_rest(chunk, pos, floor);
-        self.depth = self.lexer.depth() - floor;
+        self.cap.depth = self.lexer.depth() - floor;
         if let Some(end) = closed {
             let abs = self.lexer.base + *pos as u64 - 1;
             self.close_nested_cell(chunk, *pos, end, abs)?;
@@ -1604,11 +1643,11 @@ impl Decoder {
             return Ok(());
         }
         if let Some(id) = id {
-            if !self.table_ids.contains(&id) {
-                if self.table_ids.len() >= self.cfg.max_tables {
+            if !self.tables.ids.contains(&id) {
+                if self.tables.ids.len() >= self.cfg.max_tables {
                     return Err(Error::new(ErrorKind::TooManyTables, abs));
                 }
-                self.table_ids.insert(id);
+                self.tables.ids.insert(id);
             }
         }
         Ok(())
@@ -1621,7 +1660,7 @@ impl Decoder {
             Head::Fragment => self
                 .frame
                 .int(Prop::TableId)
-                .and_then(|id| self.open.iter().position(|o| o.id == id)),
+                .and_then(|id| self.tables.open.iter().position(|o| o.id == id)),
             _ => None,
         };
         Emit::Head(h)
@@ -1633,11 +1672,11 @@ impl Decoder {
     /// their offset on.
     fn start_replay(&mut self, then: Option<Emit>) {
         let mut dec = Decoder::with_config(self.cfg.clone());
-        dec.sniff = Sniff::Done;
-        dec.format = self.format;
-        dec.lexer.base = self.held_abs;
+        dec.input.sniff = Sniff::Done;
+        dec.body.format = self.body.format;
+        dec.lexer.base = self.held.abs;
         // Cells borrow from the decoder's buffer, not from a chunk.
-        dec.joined = true;
+        dec.input.joined = true;
         let f = &mut dec.frame;
         f.v1 = self.frame.v1;
         f.v1_index = self.frame.v1_index;
@@ -1646,8 +1685,8 @@ impl Decoder {
         // Not `Fragment`: the columns are the frame's own here.
         f.head = Some(Head::DataTable);
         dec.pos = Pos::FrameValue(Prop::Rows);
-        let bytes = core::mem::take(&mut self.held);
-        self.replay = Some(alloc::boxed::Box::new(Replay {
+        let bytes = core::mem::take(&mut self.held.bytes);
+        self.held.replay = Some(alloc::boxed::Box::new(Replay {
             dec,
             bytes,
             pos: 0,
@@ -1672,7 +1711,8 @@ impl Decoder {
             }
             return Ok(Some(Emit::V1End));
         }
-        let open = |id: Option<i64>| id.is_some_and(|id| self.open.iter().any(|o| o.id == id));
+        let open =
+            |id: Option<i64>| id.is_some_and(|id| self.tables.open.iter().any(|o| o.id == id));
         let ty = self.frame.kind(open(self.frame.int(Prop::TableId)));
         let head = match ty {
             FrameType::DataTable => Some(Head::DataTable),
@@ -1719,27 +1759,27 @@ impl Decoder {
                     return Ok(Some(Emit::End(ty)));
                 };
                 let columns = self.frame.columns.clone();
-                if let Some(o) = self.open.iter_mut().find(|o| o.id == id) {
+                if let Some(o) = self.tables.open.iter_mut().find(|o| o.id == id) {
                     o.columns = columns;
                 } else {
-                    if self.open.len() >= self.cfg.max_open_tables {
+                    if self.tables.open.len() >= self.cfg.max_open_tables {
                         return Err(Error::new(ErrorKind::TooManyTables, abs));
                     }
-                    self.open.push(OpenTable { id, columns });
+                    self.tables.open.push(OpenTable { id, columns });
                 }
             }
             FrameType::TableCompletion => {
                 if let Some(id) = self.frame.int(Prop::TableId) {
-                    self.open.retain(|o| o.id != id);
+                    self.tables.open.retain(|o| o.id != id);
                 }
             }
-            FrameType::DataSetCompletion => self.completion_seen = true,
+            FrameType::DataSetCompletion => self.body.completion_seen = true,
             _ => {}
         }
         if held {
             // Rows of a frame that carries none: skipped, as when its
             // FrameType comes first.
-            self.held = Vec::new();
+            self.held.bytes = Vec::new();
         }
         Ok(Some(Emit::End(ty)))
     }
@@ -1765,7 +1805,7 @@ impl Decoder {
                     self.begin_row(p);
                 }
             }
-            if self.pos == Pos::Row && self.depth == 0 && self.lexer.between_tokens() {
+            if self.pos == Pos::Row && self.cap.depth == 0 && self.lexer.between_tokens() {
                 let max = self.cfg.max_columns;
                 match self
                     .lexer
@@ -1779,25 +1819,25 @@ impl Decoder {
                     Cells::Short => {
                         // The rest of the buffer is the beginning of a
                         // cell: it waits for the next chunk.
-                        self.acc_pos = *pos;
-                        self.acc_cut = true;
+                        self.input.acc_pos = *pos;
+                        self.input.acc_cut = true;
                         *done = true;
                         return Ok(None);
                     }
                     Cells::Stop => {}
                 }
             } else if self.pos == Pos::Row
-                && self.depth > 0
+                && self.cap.depth > 0
                 && self.lexer.between_tokens()
                 && self.nested_rest(chunk, pos)?
             {
                 continue;
             }
             let Some(t) = self.lexer.next(chunk, pos)? else {
-                if self.joined {
+                if self.input.joined {
                     // The lexer keeps referring to the buffer.
-                    self.acc_pos = *pos;
-                    self.acc_cut = false;
+                    self.input.acc_pos = *pos;
+                    self.input.acc_cut = false;
                 } else {
                     self.lexer.end_chunk(chunk, *pos);
                 }
@@ -1832,7 +1872,7 @@ impl Decoder {
             field_count: f.int(Prop::FieldCount),
             columns: f
                 .int(Prop::TableId)
-                .and_then(|id| self.open.iter().find(|o| o.id == id))
+                .and_then(|id| self.tables.open.iter().find(|o| o.id == id))
                 .map_or_else(|| self.row_columns(), |o| &o.columns[..]),
         }
     }
@@ -1842,7 +1882,7 @@ impl Decoder {
             Some(Head::Fragment) => self
                 .frame
                 .open_idx
-                .and_then(|i| self.open.get(i))
+                .and_then(|i| self.tables.open.get(i))
                 .map_or(&[][..], |o| &o.columns[..]),
             _ => &self.frame.columns,
         }
@@ -1913,19 +1953,19 @@ impl Decoder {
                 Event::Row(Row {
                     table_id: f.table_id(),
                     index: f.row_index - 1,
-                    offset: this.capture_abs,
+                    offset: this.cap.abs,
                     columns: this.row_columns(),
                     spill: &lx.spill,
                     part,
                     unesc: &lx.unesc,
                     cells: &this.cells,
-                    joined: this.joined,
+                    joined: this.input.joined,
                 })
             }
             Emit::RowError { start, end } => Event::RowError(RowError {
                 table_id: f.table_id(),
                 index: f.row_index - 1,
-                offset: this.capture_abs,
+                offset: this.cap.abs,
                 raw: this.raw(chunk, start, end),
             }),
             Emit::Exceptions { start, end } => Event::V1Exceptions(this.raw(chunk, start, end)),
@@ -1942,7 +1982,7 @@ pub struct Feed<'d, 'c> {
     pos: usize,
     done: bool,
     /// The decoder's join buffer, held while the feed lives (decoded
-    /// instead of `chunk` when `dec.joined`).
+    /// instead of `chunk` when `dec.input.joined`).
     acc: Vec<u8>,
     /// The end of the input (see [`Decoder::finish`]).
     end: bool,
@@ -1955,7 +1995,7 @@ impl Feed<'_, '_> {
     #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
         let next = self.next_emit()?;
-        let chunk: &[u8] = if self.dec.joined {
+        let chunk: &[u8] = if self.dec.input.joined {
             &self.acc
         } else {
             self.chunk
@@ -1963,7 +2003,7 @@ impl Feed<'_, '_> {
         Ok(match next {
             None => None,
             Some(Next::Main(e)) => Some(self.dec.build(e, chunk)),
-            Some(Next::Replay(e)) => match self.dec.replay.as_deref_mut() {
+            Some(Next::Replay(e)) => match self.dec.held.replay.as_deref_mut() {
                 Some(r) => Some(r.dec.build_held(e, &r.bytes)),
                 None => None,
             },
@@ -1980,9 +2020,13 @@ impl Feed<'_, '_> {
             }
             let dec = &mut *self.dec;
             // What is decoded: the chunk in place, or the join buffer.
-            let chunk: &[u8] = if dec.joined { &self.acc } else { self.chunk };
-            if dec.replay.is_some() {
-                if let Some(r) = dec.replay.as_deref_mut() {
+            let chunk: &[u8] = if dec.input.joined {
+                &self.acc
+            } else {
+                self.chunk
+            };
+            if dec.held.replay.is_some() {
+                if let Some(r) = dec.held.replay.as_deref_mut() {
                     if let Some(e) = r.lead.take() {
                         return Ok(Some(Next::Main(e)));
                     }
@@ -1994,7 +2038,7 @@ impl Feed<'_, '_> {
                     }
                     // All handed out: the frame's end event is pending, or
                     // the error that cut the rows short.
-                    dec.replay = None;
+                    dec.held.replay = None;
                     if let Some(e) = deferred {
                         return Err(dec.fail(e));
                     }
@@ -2004,7 +2048,8 @@ impl Feed<'_, '_> {
                 return Ok(Some(Next::Main(e)));
             }
             // Rows are held back only at the end of a small joined chunk.
-            let hold = dec.joined && !dec.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
+            let hold =
+                dec.input.joined && !dec.input.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
             match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
                 Ok(Some(e)) => return Ok(Some(Next::Main(e))),
                 Ok(None) if !self.end => return Ok(None),
@@ -2019,7 +2064,7 @@ impl Feed<'_, '_> {
                     }
                     // The error waits behind the rows held before it.
                     self.done = true;
-                    return match dec.replay.as_deref_mut().and_then(|r| r.lead.take()) {
+                    return match dec.held.replay.as_deref_mut().and_then(|r| r.lead.take()) {
                         Some(h) => Ok(Some(Next::Main(h))),
                         None => Err(dec.fail(e)),
                     };
@@ -2034,16 +2079,16 @@ impl Feed<'_, '_> {
     #[inline(never)]
     fn end_of_input(&mut self) -> Result<bool, Error> {
         // The buffer goes back for the end's checks, as at a drop.
-        self.dec.acc = core::mem::take(&mut self.acc);
+        self.dec.input.acc = core::mem::take(&mut self.acc);
         let r = self.dec.end_input();
-        self.acc = core::mem::take(&mut self.dec.acc);
+        self.acc = core::mem::take(&mut self.dec.input.acc);
         match r? {
             End::Clean => Ok(false),
             End::Drain => {
                 // As a new empty feed would be.
                 self.dec.compact(&mut self.acc);
-                self.pos = self.dec.acc_pos;
-                self.dec.joined = true;
+                self.pos = self.dec.input.acc_pos;
+                self.dec.input.joined = true;
                 self.done = false;
                 Ok(true)
             }
@@ -2059,7 +2104,7 @@ impl Feed<'_, '_> {
     /// (see [`DecoderConfig::join_chunks`]) is consumed whole at once: what
     /// is left of it is decoded on the next feed, even an empty one.
     pub fn consumed(&self) -> usize {
-        if self.dec.joined {
+        if self.dec.input.joined {
             self.chunk.len()
         } else {
             self.pos
@@ -2070,16 +2115,16 @@ impl Feed<'_, '_> {
 impl Drop for Feed<'_, '_> {
     #[inline]
     fn drop(&mut self) {
-        if self.dec.joined {
+        if self.dec.input.joined {
             if !self.done {
-                self.dec.acc_pos = self.pos;
-                self.dec.acc_cut = false;
+                self.dec.input.acc_pos = self.pos;
+                self.dec.input.acc_cut = false;
             }
         } else if !self.done {
             self.dec.lexer.end_chunk(self.chunk, self.pos);
         }
         // The buffer goes back (with its allocation, even when empty).
-        self.dec.acc = core::mem::take(&mut self.acc);
+        self.dec.input.acc = core::mem::take(&mut self.acc);
     }
 }
 
@@ -2571,7 +2616,7 @@ mod tests {
         let mut joined = Vec::new();
         for piece in pieces {
             let mut feed = dec.feed(piece);
-            joined.push(feed.dec.joined);
+            joined.push(feed.dec.input.joined);
             while let Some(ev) = feed.next_event().unwrap() {
                 got.push(ev.to_owned());
             }
@@ -2600,12 +2645,12 @@ mod tests {
         let mut most = 0usize;
         for chunk in body.chunks(64) {
             let mut feed = dec.feed(chunk);
-            assert!(feed.dec.joined);
+            assert!(feed.dec.input.joined);
             while let Some(ev) = feed.next_event().unwrap() {
                 rows += u64::from(matches!(ev, Event::Row(_)));
             }
             drop(feed);
-            most = most.max(dec.acc.capacity() + dec.lexer.spill.capacity());
+            most = most.max(dec.input.acc.capacity() + dec.lexer.spill.capacity());
         }
         end(&mut dec).unwrap();
         assert_eq!(rows, summary.rows);
