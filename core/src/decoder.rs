@@ -1222,6 +1222,46 @@ impl Decoder {
     fn handle(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
         use TokKind as K;
         match self.pos {
+            Pos::Start | Pos::V2Frames | Pos::TopObject | Pos::TopValue(_) | Pos::V1Tables => {
+                return self.body_token(t, chunk)
+            }
+            Pos::Columns | Pos::ColumnKey | Pos::ColumnValue(_) => {
+                return self.column_token(t, chunk)
+            }
+            Pos::RowError | Pos::Capture(_) | Pos::Skip => return self.capture_token(t, chunk, q),
+            Pos::FrameKey => match t.kind {
+                K::Str => {
+                    let prop = Prop::from_key(self.text_of(chunk, &t));
+                    if self.frame.seen & prop.bit() != 0 {
+                        return Err(Error::new(ErrorKind::DuplicateProperty, t.abs));
+                    }
+                    self.frame.seen |= prop.bit();
+                    self.pos = Pos::FrameValue(prop);
+                }
+                K::EndObj => {
+                    self.pos = self.frame_parent();
+                    return self.end_frame(t.abs);
+                }
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::FrameValue(prop) => return self.frame_value(prop, t, chunk),
+            Pos::Rows => match t.kind {
+                K::BeginArr => self.begin_row((t.abs - self.lexer.base) as usize),
+                K::BeginObj => self.begin_capture(&t, Pos::RowError),
+                K::EndArr => self.pos = Pos::FrameKey,
+                _ => return Err(Self::unexpected(&t)),
+            },
+            Pos::Row => return self.row_token(t, chunk, q),
+            Pos::End => return Err(Error::new(ErrorKind::TrailingData, t.abs)),
+        }
+        Ok(None)
+    }
+
+    /// A token of the body's outer structure: the V2 frame array, the V1 or
+    /// error object, its top-level values, the V1 table array.
+    fn body_token(&mut self, t: Token, chunk: &[u8]) -> Result<Option<Emit>, Error> {
+        use TokKind as K;
+        match self.pos {
             Pos::Start => match t.kind {
                 K::BeginArr => {
                     self.body.format = Some(Format::V2);
@@ -1325,22 +1365,15 @@ impl Decoder {
                 K::EndArr => self.pos = Pos::TopObject,
                 _ => return Err(Self::unexpected(&t)),
             },
-            Pos::FrameKey => match t.kind {
-                K::Str => {
-                    let prop = Prop::from_key(self.text_of(chunk, &t));
-                    if self.frame.seen & prop.bit() != 0 {
-                        return Err(Error::new(ErrorKind::DuplicateProperty, t.abs));
-                    }
-                    self.frame.seen |= prop.bit();
-                    self.pos = Pos::FrameValue(prop);
-                }
-                K::EndObj => {
-                    self.pos = self.frame_parent();
-                    return self.end_frame(t.abs);
-                }
-                _ => return Err(Self::unexpected(&t)),
-            },
-            Pos::FrameValue(prop) => return self.frame_value(prop, t, chunk),
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// A token of a frame's `Columns`.
+    fn column_token(&mut self, t: Token, chunk: &[u8]) -> Result<Option<Emit>, Error> {
+        use TokKind as K;
+        match self.pos {
             Pos::Columns => match t.kind {
                 K::BeginObj => {
                     self.col = Column::default();
@@ -1392,50 +1425,49 @@ impl Decoder {
                 }
                 self.pos = Pos::ColumnKey;
             }
-            Pos::Rows => match t.kind {
-                K::BeginArr => self.begin_row((t.abs - self.lexer.base) as usize),
-                K::BeginObj => self.begin_capture(&t, Pos::RowError),
-                K::EndArr => self.pos = Pos::FrameKey,
-                _ => return Err(Self::unexpected(&t)),
-            },
-            Pos::Row => return self.row_token(t, chunk, q),
-            Pos::RowError => {
-                if self.nest(t.kind) {
-                    self.end_capture(chunk, q);
-                    self.pos = Pos::Rows;
-                    return Ok(Some(Emit::RowError {
-                        start: self.cap.start,
-                        end: t.end,
-                    }));
-                }
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// A token of a value being captured (a row error, frame errors, held
+    /// rows, a top-level value) or skipped.
+    fn capture_token(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
+        let pos = self.pos;
+        match pos {
+            Pos::RowError if self.nest(t.kind) => {
+                self.end_capture(chunk, q);
+                self.pos = Pos::Rows;
+                return Ok(Some(Emit::RowError {
+                    start: self.cap.start,
+                    end: t.end,
+                }));
             }
-            Pos::Capture(target) => {
-                if self.nest(t.kind) {
-                    self.end_capture(chunk, q);
-                    let (start, end) = (self.cap.start, t.end);
-                    match target {
-                        Target::FrameErrors => {
-                            let s = str_from_validated(self.lexer.bytes(chunk, start, end));
-                            self.frame
-                                .set(Prop::OneApiErrors, Val::Str(String::from(s)));
-                            self.pos = Pos::FrameKey;
-                        }
-                        Target::HeldRows => {
-                            self.held.bytes.clear();
-                            self.held
-                                .bytes
-                                .extend_from_slice(self.lexer.bytes(chunk, start, end));
-                            self.held.abs = self.cap.abs;
-                            self.pos = Pos::FrameKey;
-                        }
-                        Target::Exceptions => {
-                            self.pos = Pos::TopObject;
-                            return Ok(Some(Emit::Exceptions { start, end }));
-                        }
-                        Target::ErrorBody => {
-                            self.pos = Pos::TopObject;
-                            return Ok(Some(Emit::ErrorBody { start, end }));
-                        }
+            Pos::Capture(target) if self.nest(t.kind) => {
+                self.end_capture(chunk, q);
+                let (start, end) = (self.cap.start, t.end);
+                match target {
+                    Target::FrameErrors => {
+                        let s = str_from_validated(self.lexer.bytes(chunk, start, end));
+                        self.frame
+                            .set(Prop::OneApiErrors, Val::Str(String::from(s)));
+                        self.pos = Pos::FrameKey;
+                    }
+                    Target::HeldRows => {
+                        self.held.bytes.clear();
+                        self.held
+                            .bytes
+                            .extend_from_slice(self.lexer.bytes(chunk, start, end));
+                        self.held.abs = self.cap.abs;
+                        self.pos = Pos::FrameKey;
+                    }
+                    Target::Exceptions => {
+                        self.pos = Pos::TopObject;
+                        return Ok(Some(Emit::Exceptions { start, end }));
+                    }
+                    Target::ErrorBody => {
+                        self.pos = Pos::TopObject;
+                        return Ok(Some(Emit::ErrorBody { start, end }));
                     }
                 }
             }
@@ -1448,7 +1480,7 @@ impl Decoder {
                     self.pos = self.cap.skip_return;
                 }
             }
-            Pos::End => return Err(Error::new(ErrorKind::TrailingData, t.abs)),
+            _ => {}
         }
         Ok(None)
     }
