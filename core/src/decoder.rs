@@ -1121,6 +1121,20 @@ impl Decoder {
         true
     }
 
+    /// The body failed with `e`: the error, sticky, unless rows held
+    /// before it come first (see [`Decoder::salvage`]); then the frame's
+    /// head event, and the error waits behind the rows.
+    #[cold]
+    fn salvaged(&mut self, chunk: &[u8], e: Error) -> Result<Emit, Error> {
+        if !self.salvage(chunk, e) {
+            return Err(self.fail(e));
+        }
+        match self.held.replay.as_deref_mut().and_then(|r| r.lead.take()) {
+            Some(h) => Ok(h),
+            None => Err(self.fail(e)),
+        }
+    }
+
     /// Bytes consumed so far, over all chunks (joined chunks count whole).
     pub fn offset(&self) -> u64 {
         self.lexer.base + self.input.acc.len() as u64
@@ -2024,18 +2038,88 @@ impl Feed<'_, '_> {
     /// `Ok(Some(event))`: the next event. `Ok(None)`: the chunk is used up
     /// (a value in progress is kept in scratch); feed the next one. From the
     /// feed [`Decoder::finish`] returns, `Ok(None)` means the body was whole.
-    #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        if self.end {
+            return self.next_at_end();
+        }
+        if let Some(e) = self.dec.failed {
+            return Err(e);
+        }
+        let dec = &mut *self.dec;
+        // What is decoded: the chunk in place, or the join buffer.
+        let chunk: &[u8] = if dec.input.joined {
+            &self.acc
+        } else {
+            self.chunk
+        };
+        if dec.held.replay.is_some() {
+            let lead = dec.held.replay.as_deref_mut().and_then(|r| r.lead.take());
+            if let Some(e) = lead {
+                return Ok(Some(dec.build(e, chunk)));
+            }
+            let mut emit = None;
+            let mut deferred = None;
+            if let Some(r) = dec.held.replay.as_deref_mut() {
+                deferred = r.deferred;
+                match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
+                    Ok(e) => emit = e,
+                    Err(e) => return Err(dec.fail(e)),
+                }
+            }
+            match emit {
+                Some(e) => {
+                    return match dec.held.replay.as_deref_mut() {
+                        Some(r) => Ok(Some(r.dec.build_held(e, &r.bytes))),
+                        None => Ok(None),
+                    }
+                }
+                // All handed out: the frame's end event is pending, or
+                // the error that cut the rows short.
+                None => {
+                    dec.held.replay = None;
+                    if let Some(e) = deferred {
+                        return Err(dec.fail(e));
+                    }
+                }
+            }
+        }
+        let emit = match dec.pending.take() {
+            Some(e) => e,
+            None => {
+                // Rows are held back only at the end of a small joined chunk.
+                let hold = dec.input.joined
+                    && !dec.input.hold_off
+                    && self.chunk.len() <= dec.cfg.join_chunks;
+                match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
+                    Ok(Some(e)) => e,
+                    Ok(None) => return Ok(None),
+                    Err(e) => {
+                        self.done = true;
+                        dec.salvaged(chunk, e)?
+                    }
+                }
+            }
+        };
+        Ok(Some(dec.build(emit, chunk)))
+    }
+
+    /// [`Feed::next_event`] for the feed of [`Decoder::finish`]: the same
+    /// steps, with the end of the input once the feed is used up. (Apart, so
+    /// that every other feed keeps its one straight path.)
+    #[cold]
+    #[inline(never)]
+    fn next_at_end(&mut self) -> Result<Option<Event<'_>>, Error> {
         let next = self.next_emit()?;
-        let chunk: &[u8] = if self.dec.input.joined {
+        let dec = &mut *self.dec;
+        let chunk: &[u8] = if dec.input.joined {
             &self.acc
         } else {
             self.chunk
         };
         Ok(match next {
             None => None,
-            Some(Next::Main(e)) => Some(self.dec.build(e, chunk)),
-            Some(Next::Replay(e)) => match self.dec.held.replay.as_deref_mut() {
+            Some(Next::Main(e)) => Some(dec.build(e, chunk)),
+            Some(Next::Replay(e)) => match dec.held.replay.as_deref_mut() {
                 Some(r) => Some(r.dec.build_held(e, &r.bytes)),
                 None => None,
             },
@@ -2043,64 +2127,54 @@ impl Feed<'_, '_> {
     }
 
     /// Decodes until the next event is known (it is built once the
-    /// decoding has let go of its borrows).
-    #[inline(always)]
+    /// decoding has let go of its borrows), ending the input when the feed
+    /// is used up.
     fn next_emit(&mut self) -> Result<Option<Next>, Error> {
-        loop {
-            if let Some(e) = self.dec.failed {
-                return Err(e);
-            }
-            let dec = &mut *self.dec;
-            // What is decoded: the chunk in place, or the join buffer.
-            let chunk: &[u8] = if dec.input.joined {
-                &self.acc
-            } else {
-                self.chunk
-            };
-            if dec.held.replay.is_some() {
-                if let Some(r) = dec.held.replay.as_deref_mut() {
-                    if let Some(e) = r.lead.take() {
-                        return Ok(Some(Next::Main(e)));
-                    }
-                    let deferred = r.deferred;
-                    match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
-                        Ok(Some(e)) => return Ok(Some(Next::Replay(e))),
-                        Ok(None) => {}
-                        Err(e) => return Err(dec.fail(e)),
-                    }
-                    // All handed out: the frame's end event is pending, or
-                    // the error that cut the rows short.
-                    dec.held.replay = None;
-                    if let Some(e) = deferred {
-                        return Err(dec.fail(e));
-                    }
-                }
-            }
-            if let Some(e) = dec.pending.take() {
+        if let Some(e) = self.dec.failed {
+            return Err(e);
+        }
+        let dec = &mut *self.dec;
+        // What is decoded: the chunk in place, or the join buffer.
+        let chunk: &[u8] = if dec.input.joined {
+            &self.acc
+        } else {
+            self.chunk
+        };
+        if let Some(r) = dec.held.replay.as_deref_mut() {
+            if let Some(e) = r.lead.take() {
                 return Ok(Some(Next::Main(e)));
             }
-            // Rows are held back only at the end of a small joined chunk.
-            let hold =
-                dec.input.joined && !dec.input.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
-            match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
-                Ok(Some(e)) => return Ok(Some(Next::Main(e))),
-                Ok(None) if !self.end => return Ok(None),
-                Ok(None) => {
-                    if !self.end_of_input()? {
-                        return Ok(None);
-                    }
+            let deferred = r.deferred;
+            match r.dec.step(&r.bytes, &mut r.pos, &mut r.done, false) {
+                Ok(Some(e)) => return Ok(Some(Next::Replay(e))),
+                Ok(None) => {}
+                Err(e) => return Err(dec.fail(e)),
+            }
+            // All handed out: the frame's end event is pending, or the
+            // error that cut the rows short.
+            dec.held.replay = None;
+            if let Some(e) = deferred {
+                return Err(dec.fail(e));
+            }
+        }
+        if let Some(e) = dec.pending.take() {
+            return Ok(Some(Next::Main(e)));
+        }
+        // Rows are held back only at the end of a small joined chunk.
+        let hold =
+            dec.input.joined && !dec.input.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
+        match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
+            Ok(Some(e)) => Ok(Some(Next::Main(e))),
+            Ok(None) => {
+                if self.end_of_input()? {
+                    self.next_emit()
+                } else {
+                    Ok(None)
                 }
-                Err(e) => {
-                    if !dec.salvage(chunk, e) {
-                        return Err(dec.fail(e));
-                    }
-                    // The error waits behind the rows held before it.
-                    self.done = true;
-                    return match dec.held.replay.as_deref_mut().and_then(|r| r.lead.take()) {
-                        Some(h) => Ok(Some(Next::Main(h))),
-                        None => Err(dec.fail(e)),
-                    };
-                }
+            }
+            Err(e) => {
+                self.done = true;
+                dec.salvaged(chunk, e).map(|h| Some(Next::Main(h)))
             }
         }
     }
