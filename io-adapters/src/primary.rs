@@ -85,17 +85,17 @@ impl PrimaryFilter {
     pub fn observe(&mut self, ev: &Event<'_>) -> Result<bool, LimitError> {
         match ev {
             Event::DataTable(t) => self.current = tables::is_primary_at_start(t, false),
-            Event::TableHeader(t) => {
-                // Only primary tables are kept (a table re-sent under its id
-                // once): a fragment of a table not kept is not primary.
-                if t.table_id.is_some() && tables::is_primary_at_start(t, false) {
-                    self.progressive
-                        .open(t, Sent::Fragments, || ())
-                        .map_err(|e| LimitError {
-                            what: "primary tables",
-                            limit: e.limit,
-                        })?;
-                }
+            // Only primary tables are kept (a table re-sent under its id
+            // once): a fragment of a table not kept is not primary.
+            Event::TableHeader(t)
+                if t.table_id.is_some() && tables::is_primary_at_start(t, false) =>
+            {
+                self.progressive
+                    .open(t, Sent::Fragments, || ())
+                    .map_err(|e| LimitError {
+                        what: "primary tables",
+                        limit: e.limit,
+                    })?;
             }
             Event::TableFragment(f) => {
                 self.current = self.progressive.fragment(f.table_id).is_some();
