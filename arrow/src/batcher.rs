@@ -6,8 +6,9 @@ use std::sync::Arc;
 use arrow_array::{RecordBatch, RecordBatchOptions};
 use arrow_schema::{Schema, SchemaRef};
 use kusto_frames::response::{classify, ErrorTracker};
+use kusto_frames::tables::{self, Sent, Tables};
 use kusto_frames::value::convert;
-use kusto_frames::{Cell, CellKind, Column, Event, FragmentType, Row, TableInfo, TableKind};
+use kusto_frames::{Cell, CellKind, Column, Event, FragmentType, Row, TableInfo};
 
 use crate::column::{field, ColumnBuilder};
 use crate::{Error, Options, PartialFailure, TableSelector};
@@ -128,8 +129,9 @@ pub struct Batcher {
     ordinal: usize,
     /// A single-table selector matched already.
     matched: bool,
-    /// Ids of the `TableHeader`s not selected.
-    skipped: Vec<i64>,
+    /// The `TableHeader`s not selected (each id once; as many as the
+    /// decoder lets a response name).
+    skipped: Tables<()>,
     /// The first selected table's schema, as soon as it is known.
     first: Option<Arc<TableMeta>>,
     finished: bool,
@@ -148,7 +150,7 @@ impl Batcher {
             ready: VecDeque::new(),
             ordinal: 0,
             matched: false,
-            skipped: Vec::new(),
+            skipped: Tables::with_max(usize::MAX),
             first: None,
             finished: false,
         }
@@ -201,8 +203,9 @@ impl Batcher {
                 }
                 if self.select(t, false) {
                     self.open(t, self.progressive)?;
-                } else if let Some(id) = t.table_id {
-                    self.skipped.push(id);
+                } else if t.table_id.is_some() {
+                    // Unlimited: never an error.
+                    let _ = self.skipped.open(t, Sent::Fragments, || ());
                 }
             }
             Event::TableFragment(f) => {
@@ -288,7 +291,7 @@ impl Batcher {
     /// not selected, an error otherwise (no `TableHeader`, or after its
     /// `TableCompletion`): its rows would be lost.
     fn unknown_fragment(&self, id: i64) -> Result<(), Error> {
-        if self.skipped.contains(&id) {
+        if self.skipped.index_of(id).is_some() {
             return Ok(());
         }
         Err(protocol(format!(
@@ -314,11 +317,7 @@ impl Batcher {
     /// Whether the table `t` is selected; a single-table selector matches
     /// once.
     fn select(&mut self, t: &TableInfo<'_>, v1: bool) -> bool {
-        let primary = if v1 {
-            t.table_id == Some(0)
-        } else {
-            t.kind == Some(TableKind::PrimaryResult)
-        };
+        let primary = tables::is_primary_at_start(t, v1);
         let hit = match &self.opts.tables {
             TableSelector::All => true,
             TableSelector::Primary | TableSelector::FirstPrimary => primary,

@@ -18,6 +18,7 @@
 //!   until it arrives. Pick a V1 table by index to stream it.
 
 use kusto_frames::response::ErrorTracker;
+use kusto_frames::tables;
 use kusto_frames::value::Value;
 use kusto_frames::{CellError, Column, Event, Format, FragmentType, Row, TableInfo, TableKind};
 
@@ -247,7 +248,7 @@ impl<'o, F: RowFormat> Single<'o, F> {
 
     fn matches(&self, id: Option<i64>, kind: Option<TableKind<'_>>, name: Option<&str>) -> bool {
         match &self.which {
-            Which::Default => kind == Some(TableKind::PrimaryResult),
+            Which::Default => kind.is_some_and(|k| k.is_primary()),
             Which::Id(i) => id == Some(*i),
             Which::Name(n) => name == Some(n.as_str()),
         }
@@ -489,7 +490,7 @@ impl<'o, F: RowFormat> Single<'o, F> {
             let pick = self.cands.iter().position(|c| {
                 let (kind, name) = toc.get(c.id).unwrap_or((None, None));
                 match &self.which {
-                    Which::Default => kind == Some("QueryResult"),
+                    Which::Default => kind.is_some_and(|k| tables::is_primary_kind(Format::V1, k)),
                     Which::Name(n) => name.or(c.name.as_deref()) == Some(n.as_str()),
                     Which::Id(_) => false,
                 }

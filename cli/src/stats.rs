@@ -2,14 +2,15 @@
 //! throughput. Streams in constant memory: every cell is converted to its
 //! typed value as it arrives and no row is kept. Per table it keeps its
 //! counts, id, kind and name (at most 1024 characters each), for at most
-//! `--max-tables` tables (found by id in constant time); of a V1
-//! TableOfContents, the kind and name of each table it lists.
+//! `--max-tables` tables (a [`Tables`] registry: found by id in `O(log n)`;
+//! a table re-sent under its id is one table, its frames' counts added);
+//! of a V1 TableOfContents, the kind and name of each table it lists.
 
 use core::fmt::Write as _;
-use std::collections::HashMap;
 use std::io;
 
 use kusto_frames::response::ErrorTracker;
+use kusto_frames::tables::{Sent, Tables};
 use kusto_frames::value::Value;
 use kusto_frames::{CellError, Event, Format, FragmentType, Row, TableInfo};
 
@@ -75,10 +76,7 @@ impl Stat {
 }
 
 struct Stats {
-    tables: Vec<Stat>,
-    /// The latest table with each id.
-    ids: HashMap<i64, usize>,
-    max_tables: usize,
+    tables: Tables<Stat>,
     /// The counts of the frame whose rows are arriving.
     frame: Counts,
     /// The frame's table and columns (for the warning).
@@ -93,31 +91,26 @@ struct Stats {
     tracker: ErrorTracker,
 }
 
-impl Stats {
-    fn push(&mut self, s: Stat) -> Result<usize, Failure> {
-        if self.tables.len() >= self.max_tables {
-            return Err(Failure::Limit(format!(
-                "more than {} tables (raise --max-tables)",
-                self.max_tables
-            )));
-        }
-        if let Some(id) = s.id {
-            self.ids.insert(id, self.tables.len());
-        }
-        self.tables.push(s);
-        Ok(self.tables.len() - 1)
-    }
+fn too_many(limit: usize) -> Failure {
+    Failure::Limit(format!("more than {limit} tables (raise --max-tables)"))
+}
 
-    /// The latest table with this id; a new one when there is none.
-    fn by_id(&mut self, id: Option<i64>) -> Result<usize, Failure> {
-        if let Some(&i) = id.and_then(|id| self.ids.get(&id)) {
-            return Ok(i);
+impl Stats {
+    /// The table with this id; a new one when there is none.
+    fn by_id(&mut self, id: Option<i64>) -> Result<&mut Stat, Failure> {
+        let i = self
+            .tables
+            .named(id, || Stat {
+                id,
+                progressive: true,
+                ..Stat::default()
+            })
+            .map_err(|e| too_many(e.limit))?;
+        let max = self.tables.max();
+        match self.tables.get_mut(i) {
+            Some(e) => Ok(&mut e.value),
+            None => Err(too_many(max)),
         }
-        self.push(Stat {
-            id,
-            progressive: true,
-            ..Stat::default()
-        })
     }
 
     #[inline]
@@ -145,13 +138,41 @@ impl Stats {
         self.bad.add(*id, name.as_deref(), row.columns(), e);
     }
 
-    /// A whole table (DataTable, V1 table) ended.
-    fn whole(&mut self, info: &TableInfo<'_>) -> Result<(), Failure> {
+    /// A whole table (DataTable, V1 table) ended. One re-sent under its id
+    /// is the same table: its rows and counts are added, and what the last
+    /// frame says of it is kept.
+    fn whole(&mut self, info: &TableInfo<'_>, sent: Sent) -> Result<(), Failure> {
         let f = core::mem::take(&mut self.frame);
+        let o = self
+            .tables
+            .open(info, sent, Stat::default)
+            .map_err(|e| too_many(e.limit))?;
+        self.tables.end_frame();
+        let Some(e) = self.tables.get_mut(o.index) else {
+            return Ok(());
+        };
         let mut s = Stat::new(info, false);
-        s.row_count = i64::try_from(f.rows).ok();
-        s.counts = f;
-        self.push(s)?;
+        s.counts = core::mem::take(&mut e.value.counts);
+        s.counts.add(&f);
+        s.counts.rows += f.rows;
+        s.row_count = i64::try_from(s.counts.rows).ok();
+        e.value = s;
+        Ok(())
+    }
+
+    /// A `TableHeader`: a table re-sent under its id is the same table,
+    /// described by its last header.
+    fn header(&mut self, info: &TableInfo<'_>) -> Result<(), Failure> {
+        let o = self
+            .tables
+            .open(info, Sent::Fragments, || Stat::new(info, true))
+            .map_err(|e| too_many(e.limit))?;
+        if let (true, Some(e)) = (o.reopened, self.tables.get_mut(o.index)) {
+            let t = &mut e.value;
+            let fresh = Stat::new(info, true);
+            (t.id, t.kind, t.name, t.columns, t.progressive) =
+                (fresh.id, fresh.kind, fresh.name, fresh.columns, true);
+        }
         Ok(())
     }
 }
@@ -168,9 +189,7 @@ impl Handler for Stats {
                 self.version = h.version.map(bounded);
                 self.progressive = h.is_progressive;
             }
-            Event::TableHeader(info) => {
-                self.push(Stat::new(info, true))?;
-            }
+            Event::TableHeader(info) => self.header(info)?,
             Event::DataTable(info) => {
                 self.frame = Counts::default();
                 self.frame_table = (info.table_id, info.name.map(bounded));
@@ -179,8 +198,8 @@ impl Handler for Stats {
                 self.frame = Counts::default();
                 let name = f
                     .table_id
-                    .and_then(|id| self.ids.get(&id))
-                    .and_then(|&i| self.tables[i].name.clone());
+                    .and_then(|id| self.tables.by_id(id))
+                    .and_then(|e| e.value.name.clone());
                 self.frame_table = (f.table_id, name);
             }
             Event::V1Table(info) => {
@@ -190,15 +209,14 @@ impl Handler for Stats {
                 self.frame = Counts::default();
                 self.frame_table = (info.table_id, info.name.map(bounded));
             }
-            Event::DataTableEnd(info) => self.whole(info)?,
+            Event::DataTableEnd(info) => self.whole(info, Sent::DataTable)?,
             Event::V1TableEnd(info) => {
                 self.toc.table(info.columns, false);
-                self.whole(info)?;
+                self.whole(info, Sent::V1)?;
             }
             Event::TableFragmentEnd(fr) => {
                 let f = core::mem::take(&mut self.frame);
-                let i = self.by_id(fr.table_id)?;
-                let t = &mut self.tables[i];
+                let t = self.by_id(fr.table_id)?;
                 if t.columns == 0 {
                     t.columns = fr.columns.len();
                 }
@@ -210,14 +228,13 @@ impl Handler for Stats {
                 t.counts.add(&f);
             }
             Event::TableProgress(p) => {
-                let i = self.by_id(p.table_id)?;
+                let t = self.by_id(p.table_id)?;
                 if p.progress.is_some() {
-                    self.tables[i].progress = p.progress;
+                    t.progress = p.progress;
                 }
             }
             Event::TableCompletion(c) => {
-                let i = self.by_id(c.table_id)?;
-                let t = &mut self.tables[i];
+                let t = self.by_id(c.table_id)?;
                 if t.progressive {
                     t.row_count = c.row_count;
                 }
@@ -244,9 +261,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 pub(crate) fn run(input: &mut Input, out: &mut Out) -> io::Result<u8> {
     let mut st = Stats {
-        tables: Vec::new(),
-        ids: HashMap::new(),
-        max_tables: input.limits.max_tables,
+        tables: Tables::with_max(input.limits.max_tables),
         frame: Counts::default(),
         frame_table: (None, None),
         events: 0,
@@ -282,7 +297,7 @@ pub(crate) fn run(input: &mut Input, out: &mut Out) -> io::Result<u8> {
         };
         if format == Some(Format::V1) && st.toc.present() {
             let last = st.tables.len().saturating_sub(1);
-            for (i, t) in st.tables.iter_mut().enumerate() {
+            for (i, t) in st.tables.iter_mut().map(|e| &mut e.value).enumerate() {
                 if i == last {
                     t.kind = Some("TableOfContents".to_owned());
                 } else if let Some((k, n)) = st.toc.get(t.id) {
@@ -317,7 +332,8 @@ pub(crate) fn run(input: &mut Input, out: &mut Out) -> io::Result<u8> {
     let _ = writeln!(s, "bytes: {}\nevents: {}", decoded.bytes, st.events);
     let _ = writeln!(s, "tables: {}", st.tables.len());
     let mut total = Counts::default();
-    for (i, t) in st.tables.iter().enumerate() {
+    for (i, e) in st.tables.iter().enumerate() {
+        let t = &e.value;
         let c = &t.counts;
         total.add(c);
         total.rows += c.rows;
@@ -344,6 +360,9 @@ pub(crate) fn run(input: &mut Input, out: &mut Out) -> io::Result<u8> {
             if let Some(p) = t.progress {
                 let _ = write!(s, ", progress {}%", number(p));
             }
+        }
+        if e.opened > 1 {
+            let _ = write!(s, ", sent {} times", e.opened);
         }
         if c.row_errors > 0 {
             let _ = write!(s, ", {}", plural(c.row_errors, "row error", "row errors"));

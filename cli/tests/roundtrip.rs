@@ -746,3 +746,40 @@ fn limits_are_errors() {
         );
     }
 }
+
+#[test]
+fn tables_resent_under_cycling_ids_count_once() {
+    // More DataTable frames than --max-tables, under four ids: as many
+    // tables as ids for the limit (the decoder's and every command's).
+    let mut b =
+        String::from(r#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"}"#);
+    for i in 0..5000 {
+        b.push_str(&format!(
+            r#",{{"FrameType":"DataTable","TableId":{},"TableKind":"PrimaryResult","TableName":"T","Columns":[{{"ColumnName":"x","ColumnType":"long"}}],"Rows":[[{i}],[null]]}}"#,
+            i % 4
+        ));
+    }
+    b.push_str(r#",{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#);
+    for cmd in ["stats", "json", "csv", "ndjson"] {
+        let r = run(&[cmd, "-"], Some(b.as_bytes()));
+        assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
+    }
+    let r = run(&["stats", "-"], Some(b.as_bytes()));
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("tables: 4\n"), "{out}");
+    assert!(
+        out.contains(
+            "  table 0: id 0, kind PrimaryResult, name \"T\", 1 column, 2500 rows, sent 1250 times\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("rows: 10000\ncells: 10000 (5000 null, 0 not"),
+        "{out}"
+    );
+    // A fifth id is one table too many.
+    let r = run(&["stats", "--max-tables", "4", "-"], Some(b.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&["stats", "--max-tables", "3", "-"], Some(b.as_bytes()));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

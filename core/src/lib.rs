@@ -57,6 +57,7 @@ mod json_check;
 mod lex;
 mod owned;
 pub mod response;
+pub mod tables;
 mod unchecked;
 pub mod value;
 

@@ -2,12 +2,13 @@
 //! error a body can report (in a 200 response too).
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::cell::Cell;
 use crate::event::{Event, TableInfo, TableKind};
+use crate::tables::{Sent, Tables};
 use crate::value::{convert, ScalarType, Value};
 
 /// A parsed JSON value, for the small error objects the service sends.
@@ -524,8 +525,9 @@ pub struct ErrorTracker {
     dropped: u64,
     /// Current table: is it QueryCompletionInformation, and its Level column.
     qci_level: Option<usize>,
-    /// Progressive QueryCompletionInformation tables: id and Level column.
-    qci_tables: BTreeMap<i64, usize>,
+    /// Progressive QueryCompletionInformation tables and their Level
+    /// column (at most `limit` of them).
+    qci_tables: Tables<usize>,
     /// V1: per table index, the failing Severity rows of QueryStatus-shaped tables.
     v1_status: Vec<(i64, ResponseError)>,
     v1_severity: Option<usize>,
@@ -593,7 +595,7 @@ impl ErrorTracker {
             limit,
             dropped: 0,
             qci_level: None,
-            qci_tables: BTreeMap::new(),
+            qci_tables: Tables::with_max(limit),
             v1_status: Vec::new(),
             v1_severity: None,
             v1_toc: None,
@@ -641,9 +643,12 @@ impl ErrorTracker {
         match ev {
             Event::DataTable(t) => self.qci_level = qci_level(t),
             Event::TableHeader(t) => {
-                if let (Some(id), Some(li)) = (t.table_id, qci_level(t)) {
-                    if self.qci_tables.len() < self.limit || self.qci_tables.contains_key(&id) {
-                        self.qci_tables.insert(id, li);
+                if let (Some(_), Some(li)) = (t.table_id, qci_level(t)) {
+                    // Past the limit the table is not tracked.
+                    if let Ok(o) = self.qci_tables.open(t, Sent::Fragments, || li) {
+                        if let Some(e) = self.qci_tables.get_mut(o.index) {
+                            e.value = li;
+                        }
                     }
                 }
             }
@@ -707,7 +712,7 @@ impl ErrorTracker {
     /// The Level column of the progressive QueryCompletionInformation table
     /// `id`, if it is one.
     fn qci_fragment(&self, id: Option<i64>) -> Option<usize> {
-        self.qci_tables.get(&id?).copied()
+        self.qci_tables.by_id(id?).map(|e| e.value)
     }
 
     /// The V1 table `t`: does it have the QueryStatus or the

@@ -7,9 +7,8 @@
 //! `Columns` after its `Rows`.
 
 use core::ops::ControlFlow;
-use std::collections::HashMap;
-
 use kusto_frames::response::{ErrorTracker, ResponseError};
+use kusto_frames::tables::{self, Sent, Tables};
 use kusto_frames::value::{convert, ScalarType, Value, ValueError};
 use kusto_frames::{
     Cell, CellKind, Column, Decoder, Event, Format, FragmentType, OwnedCell, Row, TableInfo,
@@ -235,6 +234,8 @@ pub struct Table {
     /// `true` once the table's `TableCompletion` (V2 progressive) or its
     /// single frame's end arrived.
     pub completed: bool,
+    /// A primary result (see [`Table::is_primary`]).
+    primary: bool,
 }
 
 impl Table {
@@ -274,10 +275,13 @@ impl Table {
         self.rows().map(|r| r.deserialize())
     }
 
-    /// `true` when the table is a primary result: V2 kind `PrimaryResult`,
-    /// V1 kind `QueryResult` (from the TableOfContents).
+    /// `true` when the table is a primary result, by the rule of
+    /// [`kusto_frames::tables`]: V2 `TableKind` `PrimaryResult` (a table
+    /// sent as fragments without a `TableHeader` is not); V1 the tables the
+    /// TableOfContents gives kind `QueryResult`, or without a
+    /// TableOfContents the first table.
     pub fn is_primary(&self) -> bool {
-        matches!(self.kind.as_deref(), Some("PrimaryResult" | "QueryResult"))
+        self.primary
     }
 }
 
@@ -437,10 +441,11 @@ pub struct Collector {
     ds: Dataset,
     pending: Pending,
     tracker: ErrorTracker,
-    /// The last table with each id: its index in `ds.tables`. (How many ids
-    /// a response may name is bounded by the decoder's
-    /// [`kusto_frames::DecoderConfig::max_tables`].)
-    ids: HashMap<i64, usize>,
+    /// The tables; each one's payload is the index in `ds.tables` of the
+    /// last table with its id. Not limited here: the collector keeps every
+    /// table, and how many ids a response may name is bounded by the
+    /// decoder's [`kusto_frames::DecoderConfig::max_tables`].
+    tables: Tables<usize>,
 }
 
 impl Default for Collector {
@@ -454,7 +459,7 @@ impl Default for Collector {
                 t.max_bytes(usize::MAX);
                 t
             },
-            ids: HashMap::new(),
+            tables: Tables::with_max(usize::MAX),
         }
     }
 }
@@ -485,43 +490,57 @@ impl Collector {
         }
     }
 
-    /// Adds a table, the last one with its id.
-    fn add(&mut self, t: Table) -> usize {
+    /// Adds a table that `info` opens (a re-sent id adds a new table, the
+    /// last one with its id).
+    fn add(&mut self, info: &TableInfo<'_>, sent: Sent, t: Table) {
         let i = self.ds.tables.len();
-        if let Some(id) = t.id {
-            self.ids.insert(id, i);
+        // Unlimited: never an error.
+        if let Ok(o) = self.tables.open(info, sent, || i) {
+            if let Some(e) = self.tables.get_mut(o.index) {
+                e.value = i;
+                self.ds.tables.push(Table {
+                    primary: e.primary,
+                    ..t
+                });
+            }
         }
-        self.ds.tables.push(t);
-        i
     }
 
     /// The last table with this id, or a new progressive one.
     fn by_id(&mut self, id: Option<i64>) -> &mut Table {
-        let found = id.and_then(|id| self.ids.get(&id).copied());
-        let i = match found {
-            Some(i) => i,
-            None => self.add(Table {
+        let new = self.ds.tables.len();
+        let i = match self.tables.named(id, || new) {
+            Ok(e) => self.tables.get(e).map_or(new, |e| e.value),
+            Err(_) => new,
+        };
+        if i == new {
+            self.ds.tables.push(Table {
                 id,
                 progressive: true,
                 ..Table::default()
-            }),
-        };
+            });
+        }
         &mut self.ds.tables[i]
     }
 
-    fn whole_table(&mut self, info: &TableInfo<'_>) {
+    fn whole_table(&mut self, info: &TableInfo<'_>, sent: Sent) {
         let p = core::mem::take(&mut self.pending);
-        self.add(Table {
-            id: info.table_id,
-            kind: info.kind.map(|k| k.as_str().to_owned()),
-            name: info.name.map(str::to_owned),
-            columns: info.columns.to_vec(),
-            row_count: i64::try_from(p.rows.len()).ok(),
-            rows: p.rows,
-            row_errors: p.row_errors,
-            completed: true,
-            ..Table::default()
-        });
+        self.add(
+            info,
+            sent,
+            Table {
+                id: info.table_id,
+                kind: info.kind.map(|k| k.as_str().to_owned()),
+                name: info.name.map(str::to_owned),
+                columns: info.columns.to_vec(),
+                row_count: i64::try_from(p.rows.len()).ok(),
+                rows: p.rows,
+                row_errors: p.row_errors,
+                completed: true,
+                ..Table::default()
+            },
+        );
+        self.tables.end_frame();
     }
 
     /// Records one event.
@@ -539,14 +558,18 @@ impl Collector {
             }
             Event::TableHeader(info) => {
                 self.infer(Format::V2);
-                self.add(Table {
-                    id: info.table_id,
-                    kind: info.kind.map(|k| k.as_str().to_owned()),
-                    name: info.name.map(str::to_owned),
-                    columns: info.columns.to_vec(),
-                    progressive: true,
-                    ..Table::default()
-                });
+                self.add(
+                    info,
+                    Sent::Fragments,
+                    Table {
+                        id: info.table_id,
+                        kind: info.kind.map(|k| k.as_str().to_owned()),
+                        name: info.name.map(str::to_owned),
+                        columns: info.columns.to_vec(),
+                        progressive: true,
+                        ..Table::default()
+                    },
+                );
             }
             Event::DataTable(_) | Event::TableFragment(_) | Event::V1Table(_) => {
                 self.pending = Pending::default();
@@ -555,11 +578,11 @@ impl Collector {
             Event::RowError(e) => self.pending.row_errors.push(e.raw.get().to_owned()),
             Event::DataTableEnd(info) => {
                 self.infer(Format::V2);
-                self.whole_table(info);
+                self.whole_table(info, Sent::DataTable);
             }
             Event::V1TableEnd(info) => {
                 self.infer(Format::V1);
-                self.whole_table(info);
+                self.whole_table(info, Sent::V1);
             }
             Event::TableFragmentEnd(f) => {
                 self.infer(Format::V2);
@@ -646,7 +669,9 @@ pub fn is_v1_toc(columns: &[Column]) -> bool {
 /// the columns [`is_v1_toc`] checks; each of its rows gives the kind and name
 /// of the table whose index is its `Ordinal`, and the TableOfContents itself
 /// gets kind `TableOfContents`. Tables it does not list keep no kind and
-/// their `TableName`. Without a TableOfContents nothing changes.
+/// their `TableName`. The primary results are then the tables it gives kind
+/// `QueryResult` ([`Table::is_primary`]). Without a TableOfContents nothing
+/// changes.
 pub fn apply_v1_toc(tables: &mut [Table]) {
     let Some((toc, rest)) = tables.split_last_mut() else {
         return;
@@ -658,6 +683,9 @@ pub fn apply_v1_toc(tables: &mut [Table]) {
     ) else {
         return;
     };
+    for t in rest.iter_mut() {
+        t.primary = false;
+    }
     for row in toc.rows() {
         let ordinal = match row.value(o) {
             Some(Ok(Value::Long(v))) => v,
@@ -678,12 +706,17 @@ pub fn apply_v1_toc(tables: &mut [Table]) {
         };
         if let Some(t) = found {
             t.kind = text(k);
+            t.primary = t
+                .kind
+                .as_deref()
+                .is_some_and(|k| tables::is_primary_kind(Format::V1, k));
             if let Some(name) = text(n) {
                 t.name = Some(name);
             }
         }
     }
     toc.kind = Some(TableKind::TableOfContents.as_str().to_owned());
+    toc.primary = false;
 }
 
 /// A read failed part-way: the error, and what was collected before it.

@@ -2,11 +2,11 @@
 
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
-use std::collections::HashSet;
 use std::io::BufRead;
 
 use kusto_frames::response::{ErrorTracker, ResponseError};
-use kusto_frames::{Event, Row, RowError, TableKind};
+use kusto_frames::tables::{self, Sent, Tables};
+use kusto_frames::{Event, Row, RowError};
 use serde::de::DeserializeOwned;
 
 use crate::de::{self, DeError};
@@ -15,10 +15,12 @@ use crate::{EventReader, ReadError};
 
 /// The most primary tables sent as `TableHeader` + `TableFragment`s that a
 /// [`PrimaryFilter`] keeps track of by default (see
-/// [`PrimaryFilter::with_max_tables`]).
-pub const DEFAULT_MAX_PRIMARY_TABLES: usize = 4096;
+/// [`PrimaryFilter::with_max_tables`]): as many tables as
+/// [`kusto_frames::tables::DEFAULT_MAX_TABLES`].
+pub const DEFAULT_MAX_PRIMARY_TABLES: usize = tables::DEFAULT_MAX_TABLES;
 
-/// Tells, event by event, whether a row belongs to a primary result table.
+/// Tells, event by event, whether a row belongs to a primary result table,
+/// by the rule of [`kusto_frames::tables`] as a stream can apply it:
 ///
 /// - V2 `DataTable`: its `TableKind` is `PrimaryResult` (as known when its
 ///   rows begin: a kind sent after `Rows` is not seen in time).
@@ -32,8 +34,8 @@ pub const DEFAULT_MAX_PRIMARY_TABLES: usize = 4096;
 ///   [`crate::collect::Dataset::primary`] to get every V1 `QueryResult`.
 #[derive(Debug, Clone)]
 pub struct PrimaryFilter {
-    progressive: HashSet<i64>,
-    max_tables: usize,
+    /// The primary tables sent as `TableHeader` + `TableFragment`s.
+    progressive: Tables<()>,
     current: bool,
 }
 
@@ -72,8 +74,7 @@ impl PrimaryFilter {
     /// `TableHeader` + `TableFragment`s.
     pub fn with_max_tables(n: usize) -> Self {
         PrimaryFilter {
-            progressive: HashSet::new(),
-            max_tables: n,
+            progressive: Tables::with_max(n),
             current: false,
         }
     }
@@ -83,23 +84,23 @@ impl PrimaryFilter {
     /// one primary table too many (the filter is unchanged by it).
     pub fn observe(&mut self, ev: &Event<'_>) -> Result<bool, LimitError> {
         match ev {
-            Event::DataTable(t) => self.current = t.kind == Some(TableKind::PrimaryResult),
-            Event::TableHeader(t) => {
-                if let (Some(id), Some(TableKind::PrimaryResult)) = (t.table_id, t.kind) {
-                    if self.progressive.len() >= self.max_tables && !self.progressive.contains(&id)
-                    {
-                        return Err(LimitError {
-                            what: "primary tables",
-                            limit: self.max_tables,
-                        });
-                    }
-                    self.progressive.insert(id);
-                }
+            Event::DataTable(t) => self.current = tables::is_primary_at_start(t, false),
+            // Only primary tables are kept (a table re-sent under its id
+            // once): a fragment of a table not kept is not primary.
+            Event::TableHeader(t)
+                if t.table_id.is_some() && tables::is_primary_at_start(t, false) =>
+            {
+                self.progressive
+                    .open(t, Sent::Fragments, || ())
+                    .map_err(|e| LimitError {
+                        what: "primary tables",
+                        limit: e.limit,
+                    })?;
             }
             Event::TableFragment(f) => {
-                self.current = f.table_id.is_some_and(|id| self.progressive.contains(&id));
+                self.current = self.progressive.fragment(f.table_id).is_some();
             }
-            Event::V1Table(t) => self.current = t.table_id == Some(0),
+            Event::V1Table(t) => self.current = tables::is_primary_at_start(t, true),
             Event::Row(_) | Event::RowError(_) => return Ok(self.current),
             Event::DataTableEnd(_) | Event::TableFragmentEnd(_) | Event::V1TableEnd(_) => {
                 self.current = false;

@@ -196,3 +196,39 @@ fn raw_rows_keep_raw_and_unescaped_text() {
     let values: Vec<_> = t.row(1).unwrap().values().collect();
     assert_eq!(values, [Ok(Value::String("plain")), Ok(Value::Null)]);
 }
+
+#[test]
+fn primary_tables_follow_the_one_rule() {
+    // V2: TableKind PrimaryResult only (not a V1 kind sent as a V2 one, not
+    // a fragment's table without a TableHeader); a re-sent id is a new
+    // table, the last one with its id.
+    let v2 = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"A","Columns":[{"ColumnName":"x","ColumnType":"long"}],"Rows":[[1]]},
+{"FrameType":"DataTable","TableId":2,"TableKind":"QueryResult","TableName":"B","Columns":[{"ColumnName":"x","ColumnType":"long"}],"Rows":[[2]]},
+{"FrameType":"DataTable","TableId":1,"TableKind":"QueryProperties","TableName":"C","Columns":[{"ColumnName":"x","ColumnType":"long"}],"Rows":[[3]]},
+{"FrameType":"TableFragment","TableId":5,"TableFragmentType":"DataAppend","Rows":[[4]]},
+{"FrameType":"TableCompletion","TableId":1,"RowCount":1},
+{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+    let d = ds(v2);
+    let primary: Vec<_> = d.tables.iter().map(|t| t.is_primary()).collect();
+    assert_eq!(primary, [true, false, false, false]);
+    assert_eq!(d.tables[3].id, Some(5));
+    // V1 without a TableOfContents (a command's response): the first table.
+    let v1 = br#"{"Tables":[
+{"TableName":"Table_0","Columns":[{"ColumnName":"x","DataType":"Int64"}],"Rows":[[1]]},
+{"TableName":"Table_1","Columns":[{"ColumnName":"y","DataType":"Int64"}],"Rows":[[2]]}]}"#;
+    let d = ds(v1);
+    let primary: Vec<_> = d.tables.iter().map(|t| t.is_primary()).collect();
+    assert_eq!(primary, [true, false]);
+    // With one, the tables it gives kind QueryResult (its Kind, not its
+    // Name, and not the first table by position).
+    let toc = br#"{"Tables":[
+{"TableName":"Table_0","Columns":[{"ColumnName":"x","DataType":"Int64"}],"Rows":[[1]]},
+{"TableName":"Table_1","Columns":[{"ColumnName":"y","DataType":"Int64"}],"Rows":[[2]]},
+{"TableName":"Table_2","Columns":[{"ColumnName":"z","DataType":"Int64"}],"Rows":[[3]]},
+{"TableName":"Table_3","Columns":[{"ColumnName":"Ordinal","DataType":"Int64"},{"ColumnName":"Kind","DataType":"String"},{"ColumnName":"Name","DataType":"String"}],
+ "Rows":[[0,"QueryProperties","@ExtendedProperties"],[1,"QueryResult","PrimaryResult"],[2,"PrimaryResult","QueryResult"]]}]}"#;
+    let d = ds(toc);
+    let primary: Vec<_> = d.tables.iter().map(|t| t.is_primary()).collect();
+    assert_eq!(primary, [false, true, false, false]);
+}
