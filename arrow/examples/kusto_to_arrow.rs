@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! cargo run --release -p kusto-frames-arrow --example kusto_to_arrow -- \
-//!     parquet [--table T] [--datetime-unit ns|us] [--decimal utf8] -o OUT FILE
+//!     parquet [--table T] [--datetime-unit ns|us] [--decimal utf8] \
+//!     [--compression snappy|zstd|none] -o OUT FILE
 //! cargo run --release -p kusto-frames-arrow --example kusto_to_arrow -- \
 //!     arrow [--table T] [--datetime-unit ns|us] [--decimal utf8] [-o OUT] [FILE]
 //! ```
@@ -24,7 +25,7 @@ use kusto_frames_arrow::{
 fn usage() -> ExitCode {
     eprintln!(
         "usage: kusto_to_arrow (arrow|parquet) [--table T] [--datetime-unit ns|us] \
-         [--decimal utf8] [-o OUT] [FILE|-]"
+         [--decimal utf8] [--compression snappy|zstd|none] [-o OUT] [FILE|-]"
     );
     ExitCode::from(2)
 }
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     let mut opts = Options::default();
     let mut out = None;
     let mut file = None;
+    let mut compression = ParquetCompression::default();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--table" => match args.next() {
@@ -52,6 +54,16 @@ fn main() -> ExitCode {
                 Some("decimal256") => opts.decimal = DecimalMode::Decimal256,
                 _ => return usage(),
             },
+            "--compression" => {
+                match args
+                    .next()
+                    .as_deref()
+                    .and_then(ParquetCompression::from_name)
+                {
+                    Some(c) => compression = c,
+                    None => return usage(),
+                }
+            }
             "-o" => out = args.next(),
             _ if file.is_none() => file = Some(a),
             _ => return usage(),
@@ -69,7 +81,7 @@ fn main() -> ExitCode {
     };
     let result = match (cmd.as_str(), out) {
         ("parquet", Some(path)) => match File::create(&path) {
-            Ok(f) => write_parquet(input, BufWriter::new(f), &opts, ParquetCompression::Zstd),
+            Ok(f) => write_parquet(input, BufWriter::new(f), &opts, compression),
             Err(e) => Err(Error::Io(e)),
         },
         ("arrow", Some(path)) => match File::create(&path) {

@@ -440,7 +440,7 @@ impl Batcher {
                     )));
                 }
                 for c in &mut t.cols {
-                    c.finish();
+                    c.finish(self.opts.batch_rows);
                 }
                 t.rows = 0;
                 t.held.clear();
@@ -584,7 +584,8 @@ impl Batcher {
     fn flush(&mut self, i: usize, drop_last: bool) -> Result<(), Error> {
         let t = &mut self.tables[i];
         let rows = core::mem::take(&mut t.rows);
-        let arrays = t.cols.iter_mut().map(ColumnBuilder::finish).collect();
+        let n = self.opts.batch_rows;
+        let arrays = t.cols.iter_mut().map(|c| c.finish(n)).collect();
         let mut batch = RecordBatch::try_new_with_options(
             t.meta.schema.clone(),
             arrays,

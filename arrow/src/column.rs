@@ -179,20 +179,60 @@ impl ColumnBuilder {
         }
     }
 
-    /// The array of the values appended since the last call.
-    pub(crate) fn finish(&mut self) -> ArrayRef {
+    /// The array of the values appended since the last call. The builder
+    /// starts over with room for `rows` values (and, for text, as many bytes
+    /// as the array just built), so the next batch grows no buffer: Arrow's
+    /// own `finish` leaves every buffer empty, and refilling them by doubling
+    /// costs a copy of each batch's data.
+    pub(crate) fn finish(&mut self, rows: usize) -> ArrayRef {
+        fn swap<B>(b: &mut B, fresh: B) -> B {
+            core::mem::replace(b, fresh)
+        }
         match self {
-            ColumnBuilder::Bool(b) => Arc::new(b.finish()),
-            ColumnBuilder::Int(b) => Arc::new(b.finish()),
-            ColumnBuilder::Long(b) => Arc::new(b.finish()),
-            ColumnBuilder::Real(b) => Arc::new(b.finish()),
-            ColumnBuilder::Text(b) => Arc::new(b.finish()),
-            ColumnBuilder::Decimal(b) => Arc::new(b.finish()),
-            ColumnBuilder::DateTimeNs(b) => Arc::new(b.finish()),
-            ColumnBuilder::DateTimeUs(b) => Arc::new(b.finish()),
-            ColumnBuilder::TimeSpanNs(b) => Arc::new(b.finish()),
-            ColumnBuilder::TimeSpanUs(b) => Arc::new(b.finish()),
-            ColumnBuilder::Guid(b) => Arc::new(b.finish()),
+            ColumnBuilder::Bool(b) => {
+                Arc::new(swap(b, BooleanBuilder::with_capacity(rows)).finish())
+            }
+            ColumnBuilder::Int(b) => Arc::new(swap(b, Int32Builder::with_capacity(rows)).finish()),
+            ColumnBuilder::Long(b) => Arc::new(swap(b, Int64Builder::with_capacity(rows)).finish()),
+            ColumnBuilder::Real(b) => {
+                Arc::new(swap(b, Float64Builder::with_capacity(rows)).finish())
+            }
+            ColumnBuilder::Text(b) => {
+                // Bounded by the batch just built.
+                let bytes = b.values_slice().len();
+                Arc::new(swap(b, StringBuilder::with_capacity(rows, bytes)).finish())
+            }
+            ColumnBuilder::Decimal(b) => Arc::new(
+                swap(
+                    b,
+                    Decimal256Builder::with_capacity(rows)
+                        .with_data_type(DataType::Decimal256(DECIMAL_PRECISION, DECIMAL_SCALE)),
+                )
+                .finish(),
+            ),
+            ColumnBuilder::DateTimeNs(b) => Arc::new(
+                swap(
+                    b,
+                    PrimitiveBuilder::with_capacity(rows).with_timezone("UTC"),
+                )
+                .finish(),
+            ),
+            ColumnBuilder::DateTimeUs(b) => Arc::new(
+                swap(
+                    b,
+                    PrimitiveBuilder::with_capacity(rows).with_timezone("UTC"),
+                )
+                .finish(),
+            ),
+            ColumnBuilder::TimeSpanNs(b) => {
+                Arc::new(swap(b, PrimitiveBuilder::with_capacity(rows)).finish())
+            }
+            ColumnBuilder::TimeSpanUs(b) => {
+                Arc::new(swap(b, PrimitiveBuilder::with_capacity(rows)).finish())
+            }
+            ColumnBuilder::Guid(b) => {
+                Arc::new(swap(b, FixedSizeBinaryBuilder::with_capacity(rows, 16)).finish())
+            }
         }
     }
 }
@@ -210,6 +250,78 @@ const POW10: [i128; 39] = {
 
 /// `d` as a Decimal256(76, 38) value: exact, or an error.
 fn decimal256(d: Decimal<'_>) -> Result<i256, StoreError> {
+    if let Some(v) = decimal256_plain(d.text().as_bytes()) {
+        return Ok(v);
+    }
+    decimal256_general(d)
+}
+
+/// The common form, `-?D+(.D+)?` with at most 38 digits in all (every .NET
+/// `decimal`), straight from the text: the digits as an integer `m < 10^38`
+/// with `f` of them after the point is `m * 10^(38 - f)` at scale 38.
+/// `None` for anything else (exponents, more digits, NaN, ...), which
+/// [`decimal256_general`] decides.
+#[inline]
+fn decimal256_plain(text: &[u8]) -> Option<i256> {
+    let (neg, b) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if b.is_empty() || b.len() > 39 {
+        return None;
+    }
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(p) => (&b[..p], &b[p + 1..]),
+        None => (b, &b[..0]),
+    };
+    if int.is_empty() || (frac.is_empty() && int.len() != b.len()) {
+        return None;
+    }
+    // At most 38 digits: two chunks of at most 19 (each below 10^19 < 2^64).
+    let mut m: u128 = 0;
+    let mut digits = 0usize;
+    for part in [int, frac] {
+        for chunk in part.chunks(19) {
+            let mut v: u64 = 0;
+            for &c in chunk {
+                let x = c.wrapping_sub(b'0');
+                if x > 9 {
+                    return None;
+                }
+                v = v * 10 + u64::from(x);
+            }
+            digits += chunk.len();
+            if digits > 38 {
+                return None;
+            }
+            m = m * POW10[chunk.len()] as u128 + u128::from(v);
+        }
+    }
+    // m < 10^38 and 10^(38 - f) <= 10^38: both below 2^127.
+    let v = mul_u128(m, POW10[38 - frac.len()] as u128);
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
+/// `a * b` for `a, b < 2^127` (the product is below 2^254: no overflow).
+#[inline]
+fn mul_u128(a: u128, b: u128) -> i256 {
+    const LO: u128 = u64::MAX as u128;
+    let (a0, a1) = (a & LO, a >> 64);
+    let (b0, b1) = (b & LO, b >> 64);
+    let p00 = a0 * b0;
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let p11 = a1 * b1;
+    // Middle column: each term is below 2^128; sum the 64-bit halves.
+    let mid = (p00 >> 64) + (p01 & LO) + (p10 & LO);
+    let low = (p00 & LO) | (mid << 64);
+    let high = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    i256::from_parts(low, high as i128)
+}
+
+/// Any other text: through [`Decimal::to_scaled`].
+#[cold]
+fn decimal256_general(d: Decimal<'_>) -> Result<i256, StoreError> {
     if d.is_nan() || d.is_infinite() {
         return Err("decimal NaN or infinity has no Decimal256 value; use DecimalMode::Utf8");
     }
@@ -226,4 +338,108 @@ fn decimal256(d: Decimal<'_>) -> Result<i256, StoreError> {
     }
     // Below 2^127 * 2^127: no overflow.
     Ok(i256::from_i128(m).wrapping_mul(i256::from_i128(*up)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text fast path gives what `Decimal::to_scaled` gives, and
+    /// declines everything it does not handle.
+    #[test]
+    fn decimal_fast_path_equals_to_scaled() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.000",
+            "1",
+            "-1",
+            "12.5",
+            "007.50",
+            "1.",
+            ".5",
+            "+1",
+            "1e3",
+            "1E-5",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1.2.3",
+            "",
+            "-",
+            "--1",
+            "1-",
+            " 1",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "99999999999999999999999999999999999999",
+            "-99999999999999999999999999999999999999",
+            "9999999999999999999.9999999999999999999",
+            "0.99999999999999999999999999999999999999",
+            "0.00000000000000000000000000000000000001",
+            "999999999999999999999999999999999999999",
+            "0.000000000000000000000000000000000000001",
+            "1234567890123456789",
+            "12345678901234567890",
+            "-1234567890123456789.1234567890123456789",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = (x % 40) as usize;
+            let frac = ((x >> 8) % 40) as usize;
+            let mut s = String::new();
+            if x & (1 << 20) != 0 {
+                s.push('-');
+            }
+            let mut y = x;
+            for k in 0..int + frac {
+                if k == int {
+                    s.push('.');
+                }
+                y = y.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                s.push(char::from(b'0' + (y >> 60) as u8 % 10));
+            }
+            if int == 0 {
+                s.insert(usize::from(s.starts_with('-')), '0');
+            }
+            texts.push(s);
+        }
+        let mut fast = 0;
+        for t in &texts {
+            let general = Decimal::parse(t).map(decimal256_general);
+            match decimal256_plain(t.as_bytes()) {
+                Some(v) => {
+                    fast += 1;
+                    assert_eq!(general, Some(Ok(v)), "{t}");
+                }
+                None => {
+                    // Declined: never a plain value of at most 38 digits.
+                    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+                    let plain = t
+                        .trim_start_matches('-')
+                        .split_once('.')
+                        .map_or(!t.trim_start_matches('-').is_empty(), |(a, b)| {
+                            !a.is_empty() && !b.is_empty()
+                        });
+                    let only = t
+                        .trim_start_matches('-')
+                        .bytes()
+                        .all(|c| c.is_ascii_digit() || c == b'.')
+                        && t.matches('.').count() <= 1
+                        && t.matches('-').count() <= usize::from(t.starts_with('-'));
+                    assert!(!(only && plain && digits <= 38), "{t}");
+                }
+            }
+        }
+        assert!(fast > 5_000, "{fast}");
+    }
 }

@@ -22,15 +22,33 @@ pub struct WriteSummary {
 }
 
 /// Compression of the Parquet pages.
+///
+/// Snappy is the default: on the 100 MB mixed benchmark input the Parquet
+/// encoder runs about 44% fewer instructions than with zstd (callgrind; the
+/// tool's `parquet` command is about 15% faster end to end), for a file
+/// about 33% larger. zstd (level 1, the fastest the `parquet` crate allows)
+/// when size matters more than speed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ParquetCompression {
-    /// zstd at level 1 (the default).
-    #[default]
+    /// zstd at level 1: the smaller file.
     Zstd,
-    /// Snappy.
+    /// Snappy (the default): the faster write.
+    #[default]
     Snappy,
     /// None.
     Uncompressed,
+}
+
+impl ParquetCompression {
+    /// Parses a compression name: `snappy`, `zstd` or `none`.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "snappy" => Some(ParquetCompression::Snappy),
+            "zstd" => Some(ParquetCompression::Zstd),
+            "none" | "uncompressed" => Some(ParquetCompression::Uncompressed),
+            _ => None,
+        }
+    }
 }
 
 /// Rows per Parquet row group: the writer holds one row group's encoded

@@ -116,3 +116,59 @@ fn out_of_range_values_fail_with_their_position_and_binary_never_reaches_a_termi
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn parquet_is_snappy_unless_the_environment_chooses() {
+    let dir = std::env::temp_dir().join(format!("kf-columnar-codec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = corpus("v2-whole.json");
+    let codecs = |path: &PathBuf| -> Vec<parquet::basic::Compression> {
+        let f = std::fs::File::open(path).expect("parquet file");
+        let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+            .expect("parquet");
+        b.metadata()
+            .row_groups()
+            .iter()
+            .flat_map(|rg| rg.columns().iter().map(|c| c.compression()))
+            .collect()
+    };
+    for (env, want) in [
+        (None, Some(parquet::basic::Compression::SNAPPY)),
+        (
+            Some("zstd"),
+            Some(parquet::basic::Compression::ZSTD(Default::default())),
+        ),
+        (
+            Some("none"),
+            Some(parquet::basic::Compression::UNCOMPRESSED),
+        ),
+        (Some("lz4"), None),
+    ] {
+        let path = dir.join(format!("{env:?}.parquet"));
+        let mut cmd = Command::new(BIN);
+        cmd.args(["parquet", "--datetime-unit", "us", "-o"])
+            .arg(&path)
+            .arg(&file);
+        match env {
+            Some(v) => cmd.env("KUSTO_FRAMES_PARQUET_COMPRESSION", v),
+            None => cmd.env_remove("KUSTO_FRAMES_PARQUET_COMPRESSION"),
+        };
+        let out = cmd.output().expect("run");
+        match want {
+            Some(c) => {
+                assert_eq!(out.status.code(), Some(0), "{env:?}");
+                let got = codecs(&path);
+                assert!(
+                    !got.is_empty() && got.iter().all(|g| *g == c),
+                    "{env:?}: {got:?}"
+                );
+            }
+            None => {
+                assert_eq!(out.status.code(), Some(2), "{env:?}");
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(err.contains("KUSTO_FRAMES_PARQUET_COMPRESSION"), "{err}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
