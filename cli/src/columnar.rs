@@ -14,9 +14,6 @@ use kusto_frames_arrow::{
 use crate::input::Input;
 use crate::{FAILED, REPORTED};
 
-/// The environment variable choosing the Parquet compression.
-pub(crate) const COMPRESSION_VAR: &str = "KUSTO_FRAMES_PARQUET_COMPRESSION";
-
 /// The options both commands take.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
@@ -34,7 +31,13 @@ pub(crate) struct Settings {
 /// reports errors (listed on stderr); 2 the body is malformed, a value does
 /// not fit its Arrow type, or I/O failed (the batches before the error are
 /// written).
-pub(crate) fn run(input: Input, s: &Settings, output: Option<&str>, parquet: bool) -> ExitCode {
+/// `parquet`: `Some` with the file's compression; `None` writes Arrow IPC.
+pub(crate) fn run(
+    input: Input,
+    s: &Settings,
+    output: Option<&str>,
+    parquet: Option<ParquetCompression>,
+) -> ExitCode {
     let name = input.name.clone();
     let mut opts = Options {
         batch_rows: s.batch_rows.max(1),
@@ -46,24 +49,12 @@ pub(crate) fn run(input: Input, s: &Settings, output: Option<&str>, parquet: boo
     if let Some(t) = &s.table {
         opts.tables = TableSelector::from_arg(t);
     }
-    // Snappy by default (the faster write); `KUSTO_FRAMES_PARQUET_COMPRESSION`
-    // = `zstd` (the smaller file), `snappy` or `none` chooses.
-    let compression = match std::env::var(COMPRESSION_VAR) {
-        Err(_) => ParquetCompression::default(),
-        Ok(v) => match ParquetCompression::from_name(&v) {
-            Some(c) => c,
-            None => {
-                eprintln!("kusto-frames: {COMPRESSION_VAR}={v:?}: expected snappy, zstd or none");
-                return ExitCode::from(FAILED);
-            }
-        },
-    };
     let reader = input.into_reader();
     let result = match output {
         Some(path) => match File::create(path) {
             Ok(f) => {
                 let out = BufWriter::with_capacity(1 << 16, f);
-                if parquet {
+                if let Some(compression) = parquet {
                     write_parquet(reader, out, &opts, compression)
                 } else {
                     write_ipc_stream(reader, out, &opts)

@@ -66,7 +66,7 @@ enum Command {
     Stats(StatsArgs),
     /// One table as an Arrow IPC stream, batch by batch (to stdout, or -o).
     Arrow(ColumnarArgs),
-    /// One table as a Parquet file (zstd-compressed), batch by batch.
+    /// One table as a Parquet file (snappy-compressed by default), batch by batch.
     Parquet(ParquetArgs),
 }
 
@@ -104,6 +104,11 @@ struct ParquetArgs {
     /// The Parquet file to write.
     #[arg(long, short = 'o', value_name = "OUT", required = true)]
     output: String,
+    /// Compression of the file's pages: `snappy` (the faster write), `zstd`
+    /// (level 1: the smaller file, about a quarter smaller) or `none`.
+    #[arg(long, value_name = "CODEC", default_value = "snappy",
+          value_parser = ["snappy", "zstd", "none"])]
+    compression: String,
     #[command(flatten)]
     common: Common,
 }
@@ -301,10 +306,13 @@ fn main() -> ExitCode {
         Command::Stats(_) => stats::run(&mut input, &mut out),
         // Written through the arrow crate's writers, not `out`.
         Command::Arrow(a) => {
-            return columnar::run(input, &a.opts.settings(), a.output.as_deref(), false)
+            return columnar::run(input, &a.opts.settings(), a.output.as_deref(), None)
         }
         Command::Parquet(a) => {
-            return columnar::run(input, &a.opts.settings(), Some(&a.output), true)
+            // One of the names clap allows.
+            let codec = kusto_frames_arrow::ParquetCompression::from_name(&a.compression)
+                .unwrap_or_default();
+            return columnar::run(input, &a.opts.settings(), Some(&a.output), Some(codec));
         }
     };
     let r = r.and_then(|code| out.flush().map(|()| code));
