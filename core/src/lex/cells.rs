@@ -174,9 +174,9 @@ impl Lexer {
                             // was unescaped up to `run`.
                             self.expect = at_value;
                             self.begin_token(p, TState::Str(Str::Normal), false);
-                            self.escaped = escaped;
+                            self.tok.escaped = escaped;
                             if escaped {
-                                self.tok_unesc = Some((from, run.wrapping_add(off)));
+                                self.tok.unesc = Some((from, run.wrapping_add(off)));
                             } else {
                                 self.unesc.truncate(from);
                             }
@@ -195,7 +195,7 @@ impl Lexer {
                 // `fast_nested_rest`), rather than scanning it twice.
                 b'{' | b'[' if lim - p < NESTED_NEAR_END && lim == chunk.len() && !trial => None,
                 b'{' | b'[' => {
-                    let room = self.max_depth.saturating_sub(self.depth);
+                    let room = self.nest.max.saturating_sub(self.nest.depth);
                     let kind = if b == b'{' {
                         CellKind::Object
                     } else {
@@ -270,7 +270,10 @@ impl Lexer {
     /// `[`; otherwise consumes nothing (the token path takes over, errors
     /// included).
     pub(crate) fn fast_next_row(&mut self, chunk: &[u8], pos: &mut usize) -> Option<usize> {
-        if self.expect != Expect::CommaOrEnd || self.depth >= self.max_depth || self.top_is_obj() {
+        if self.expect != Expect::CommaOrEnd
+            || self.nest.depth >= self.nest.max
+            || self.top_is_obj()
+        {
             return None;
         }
         let lim = self.limit(chunk.len());
@@ -313,7 +316,7 @@ impl Lexer {
             };
             match (self.expect, b) {
                 (Expect::Value | Expect::ValueOrEnd, b'{' | b'[') => {
-                    if self.depth >= self.max_depth {
+                    if self.nest.depth >= self.nest.max {
                         break None;
                     }
                     let obj = b == b'{';
@@ -328,13 +331,13 @@ impl Lexer {
                 }
                 (Expect::ValueOrEnd | Expect::CommaOrEnd, b']')
                 | (Expect::KeyOrEnd | Expect::CommaOrEnd, b'}') => {
-                    if self.top_is_obj() != (b == b'}') || self.depth <= floor {
+                    if self.top_is_obj() != (b == b'}') || self.nest.depth <= floor {
                         break None;
                     }
-                    self.depth -= 1;
+                    self.nest.depth -= 1;
                     self.after_value();
                     p += 1;
-                    if self.depth == floor {
+                    if self.nest.depth == floor {
                         break Some(self.logical(p));
                     }
                 }

@@ -145,31 +145,15 @@ fn is_ws(b: u8) -> bool {
 
 pub(crate) struct Lexer {
     expect: Expect,
-    /// One bit per open container: 1 = object.
-    stack: Vec<u64>,
-    depth: u32,
-    max_depth: u32,
-    tstate: TState,
-    tok_start: usize,
-    tok_abs: u64,
-    tok_key: bool,
-    escaped: bool,
-    /// The string token in progress was unescaped by the fast path up to
-    /// a cut: where its output starts in `unesc`, and the logical offset
-    /// of the first byte not unescaped yet (the start of a plain run).
-    tok_unesc: Option<(usize, usize)>,
+    nest: Nesting,
+    tok: TokenState,
     /// Absolute offset of `chunk[0]`.
     pub(crate) base: u64,
     // ---- capture ----
     pub(crate) spill: Vec<u8>,
     /// Index in the current chunk where the capture's unspilled bytes begin.
     pub(crate) cap_chunk_start: usize,
-    /// An outer capture (a whole row or value) is active.
-    outer: bool,
-    outer_limit_kind: ErrorKind,
-    /// Absolute offset that the current capture must not reach.
-    limit_abs: u64,
-    max_token: u64,
+    cap: CaptureLimit,
     // ---- unescaping ----
     pub(crate) unesc: Vec<u8>,
     /// Unescape strings with escapes as they complete.
@@ -179,26 +163,71 @@ pub(crate) struct Lexer {
     row: RowScan,
 }
 
+/// The open containers.
+#[derive(Debug)]
+struct Nesting {
+    /// One bit per open container: 1 = object.
+    stack: Vec<u64>,
+    depth: u32,
+    max: u32,
+}
+
+/// The token in progress.
+#[derive(Debug)]
+struct TokenState {
+    state: TState,
+    /// Where it starts: logical, absolute.
+    start: usize,
+    abs: u64,
+    /// It is an object's key.
+    key: bool,
+    /// A string with an escape.
+    escaped: bool,
+    /// The string token in progress was unescaped by the fast path up to
+    /// a cut: where its output starts in `unesc`, and the logical offset
+    /// of the first byte not unescaped yet (the start of a plain run).
+    unesc: Option<(usize, usize)>,
+}
+
+/// The limits of the value being captured.
+#[derive(Debug)]
+struct CaptureLimit {
+    /// An outer capture (a whole row or value) is active.
+    outer: bool,
+    /// The error when the outer capture reaches its limit.
+    limit_kind: ErrorKind,
+    /// Absolute offset that the current capture must not reach.
+    limit_abs: u64,
+    /// The longest token.
+    max_token: u64,
+}
+
 impl Lexer {
     pub(crate) fn new(max_depth: u32, max_token: u64) -> Self {
         Lexer {
             expect: Expect::Start,
-            stack: Vec::new(),
-            depth: 0,
-            max_depth,
-            tstate: TState::None,
-            tok_start: 0,
-            tok_abs: 0,
-            tok_key: false,
-            escaped: false,
-            tok_unesc: None,
+            nest: Nesting {
+                stack: Vec::new(),
+                depth: 0,
+                max: max_depth,
+            },
+            tok: TokenState {
+                state: TState::None,
+                start: 0,
+                abs: 0,
+                key: false,
+                escaped: false,
+                unesc: None,
+            },
             base: 0,
             spill: Vec::new(),
             cap_chunk_start: 0,
-            outer: false,
-            outer_limit_kind: ErrorKind::RowTooLarge,
-            limit_abs: u64::MAX,
-            max_token,
+            cap: CaptureLimit {
+                outer: false,
+                limit_kind: ErrorKind::RowTooLarge,
+                limit_abs: u64::MAX,
+                max_token,
+            },
             unesc: Vec::new(),
             want_unesc: true,
             row: RowScan::NONE,
@@ -206,11 +235,11 @@ impl Lexer {
     }
 
     pub(crate) fn depth(&self) -> u32 {
-        self.depth
+        self.nest.depth
     }
 
     pub(crate) fn capturing(&self) -> bool {
-        self.outer || self.tstate != TState::None
+        self.cap.outer || self.tok.state != TState::None
     }
 
     /// The chunk lost its first `k` bytes, which nothing refers to (see
@@ -230,14 +259,14 @@ impl Lexer {
         self.spill.clear();
         self.unesc.clear();
         self.cap_chunk_start = p;
-        self.outer = true;
-        self.outer_limit_kind = kind;
-        self.limit_abs = (self.base + p as u64).saturating_add(limit);
+        self.cap.outer = true;
+        self.cap.limit_kind = kind;
+        self.cap.limit_abs = (self.base + p as u64).saturating_add(limit);
     }
 
     pub(crate) fn end_outer(&mut self) {
-        self.outer = false;
-        self.limit_abs = u64::MAX;
+        self.cap.outer = false;
+        self.cap.limit_abs = u64::MAX;
     }
 
     /// Chunk index of logical offset `l` (only valid for `l >= spill.len()`).
@@ -283,37 +312,38 @@ impl Lexer {
     }
 
     fn push(&mut self, obj: bool, p: usize) -> Result<(), Error> {
-        if self.depth >= self.max_depth {
+        if self.nest.depth >= self.nest.max {
             return Err(self.err(ErrorKind::DepthLimit, p));
         }
-        let word = (self.depth / 64) as usize;
-        let bit = 1u64 << (self.depth % 64);
-        if word >= self.stack.len() {
-            self.stack.push(0);
+        let word = (self.nest.depth / 64) as usize;
+        let bit = 1u64 << (self.nest.depth % 64);
+        if word >= self.nest.stack.len() {
+            self.nest.stack.push(0);
         }
-        if let Some(w) = self.stack.get_mut(word) {
+        if let Some(w) = self.nest.stack.get_mut(word) {
             if obj {
                 *w |= bit;
             } else {
                 *w &= !bit;
             }
         }
-        self.depth += 1;
+        self.nest.depth += 1;
         Ok(())
     }
 
     fn top_is_obj(&self) -> bool {
-        if self.depth == 0 {
+        if self.nest.depth == 0 {
             return false;
         }
-        let d = self.depth - 1;
-        self.stack
+        let d = self.nest.depth - 1;
+        self.nest
+            .stack
             .get((d / 64) as usize)
             .is_some_and(|w| w & (1u64 << (d % 64)) != 0)
     }
 
     fn after_value(&mut self) {
-        self.expect = if self.depth == 0 {
+        self.expect = if self.nest.depth == 0 {
             Expect::Done
         } else {
             Expect::CommaOrEnd
@@ -321,7 +351,7 @@ impl Lexer {
     }
 
     fn structural(&mut self, kind: TokKind, p: usize) -> Token {
-        let start = if self.outer { self.logical(p) } else { 0 };
+        let start = if self.cap.outer { self.logical(p) } else { 0 };
         Token {
             kind,
             abs: self.base + p as u64,
@@ -332,27 +362,27 @@ impl Lexer {
     }
 
     fn begin_token(&mut self, p: usize, st: TState, key: bool) {
-        if !self.outer {
+        if !self.cap.outer {
             self.spill.clear();
             self.unesc.clear();
             self.cap_chunk_start = p;
-            self.limit_abs = (self.base + p as u64).saturating_add(self.max_token);
+            self.cap.limit_abs = (self.base + p as u64).saturating_add(self.cap.max_token);
         }
-        self.tstate = st;
-        self.tok_start = self.logical(p);
-        self.tok_abs = self.base + p as u64;
-        self.tok_key = key;
-        self.escaped = false;
-        self.tok_unesc = None;
+        self.tok.state = st;
+        self.tok.start = self.logical(p);
+        self.tok.abs = self.base + p as u64;
+        self.tok.key = key;
+        self.tok.escaped = false;
+        self.tok.unesc = None;
     }
 
     /// Scan limit inside the chunk for the capture in progress.
     #[inline]
     fn limit(&self, len: usize) -> usize {
-        if self.limit_abs == u64::MAX {
+        if self.cap.limit_abs == u64::MAX {
             return len;
         }
-        let rel = self.limit_abs.saturating_sub(self.base);
+        let rel = self.cap.limit_abs.saturating_sub(self.base);
         if rel < len as u64 {
             rel as usize
         } else {
@@ -361,8 +391,8 @@ impl Lexer {
     }
 
     fn limit_err(&self, p: usize) -> Error {
-        let kind = if self.outer {
-            self.outer_limit_kind
+        let kind = if self.cap.outer {
+            self.cap.limit_kind
         } else {
             ErrorKind::TokenTooLong
         };
@@ -374,9 +404,9 @@ impl Lexer {
         let len = chunk.len();
         let mut p = *pos;
         loop {
-            if self.tstate != TState::None {
+            if self.tok.state != TState::None {
                 let lim = self.limit(len);
-                let r = match self.tstate {
+                let r = match self.tok.state {
                     TState::Str(s) => self.scan_str(chunk, &mut p, lim, s),
                     TState::Num(n) => self.scan_num(chunk, &mut p, lim, n),
                     TState::Lit { kind, i } => self.scan_lit(chunk, &mut p, lim, kind, i),
@@ -400,7 +430,7 @@ impl Lexer {
                     }
                 }
             }
-            let lim = if self.outer { self.limit(len) } else { len };
+            let lim = if self.cap.outer { self.limit(len) } else { len };
             while p < lim && is_ws(chunk[p]) {
                 p += 1;
             }
@@ -459,7 +489,7 @@ impl Lexer {
                     b']' if self.expect == Expect::ValueOrEnd => {
                         return Ok(Some(self.close(TokKind::EndArr, p, pos)));
                     }
-                    b']' | b'}' if self.expect == Expect::Value && self.depth > 0 => {
+                    b']' | b'}' if self.expect == Expect::Value && self.nest.depth > 0 => {
                         return Err(self.err(ErrorKind::TrailingComma, p));
                     }
                     _ => return Err(self.err(ErrorKind::Syntax, p)),
@@ -505,7 +535,7 @@ impl Lexer {
     }
 
     fn close(&mut self, kind: TokKind, p: usize, pos: &mut usize) -> Token {
-        self.depth = self.depth.saturating_sub(1);
+        self.nest.depth = self.nest.depth.saturating_sub(1);
         self.after_value();
         let t = self.structural(kind, p);
         *pos = p + 1;
@@ -514,22 +544,23 @@ impl Lexer {
 
     /// Completes the scalar token that ends at chunk index `q` (exclusive).
     fn finish_token(&mut self, chunk: &[u8], q: usize, kind: TokKind) -> Token {
-        self.tstate = TState::None;
-        let start = self.tok_start;
+        self.tok.state = TState::None;
+        let start = self.tok.start;
         self.settle(chunk, start, q);
         let end = self.logical(q);
-        let key = self.tok_key;
+        let key = self.tok.key;
         if key {
             self.expect = Expect::Colon;
         } else {
             self.after_value();
         }
         let mut unesc = None;
-        if kind == TokKind::Str && self.escaped && self.want_unesc {
+        if kind == TokKind::Str && self.tok.escaped && self.want_unesc {
             // What the fast path unescaped before a cut is kept: the rest
             // from where it stopped.
             let (from, at) = self
-                .tok_unesc
+                .tok
+                .unesc
                 .take()
                 .unwrap_or((self.unesc.len(), start + 1));
             let s = self.spill.len();
@@ -545,7 +576,7 @@ impl Lexer {
         }
         Token {
             kind,
-            abs: self.tok_abs,
+            abs: self.tok.abs,
             start,
             end,
             unesc,
@@ -574,7 +605,7 @@ impl Lexer {
                             return Ok(Some(self.finish_token(chunk, i + 1, TokKind::Str)));
                         }
                         b'\\' => {
-                            self.escaped = true;
+                            self.tok.escaped = true;
                             s = Str::Esc;
                             i += 1;
                         }
@@ -683,7 +714,7 @@ impl Lexer {
                 }
             }
         }
-        self.tstate = TState::Str(s);
+        self.tok.state = TState::Str(s);
         *p = i;
         Ok(None)
     }
@@ -730,7 +761,7 @@ impl Lexer {
             n = next;
             i += 1;
         }
-        self.tstate = TState::Num(n);
+        self.tok.state = TState::Num(n);
         *p = i;
         Ok(None)
     }
@@ -764,20 +795,20 @@ impl Lexer {
                 return Ok(Some(self.finish_token(chunk, i, kind)));
             }
         }
-        self.tstate = TState::Lit { kind, i: k };
+        self.tok.state = TState::Lit { kind, i: k };
         *p = i;
         Ok(None)
     }
 
     /// `true` when no token is in progress (the fast path may run).
     pub(crate) fn between_tokens(&self) -> bool {
-        self.tstate == TState::None
+        self.tok.state == TState::None
     }
 
     /// At end of input: `Ok` only if the top-level value is complete.
     /// A number at the very end of the body completes here.
     pub(crate) fn at_eof(&self) -> Result<(), Error> {
-        if self.expect == Expect::Done && self.tstate == TState::None {
+        if self.expect == Expect::Done && self.tok.state == TState::None {
             Ok(())
         } else {
             Err(Error::new(ErrorKind::UnexpectedEof, self.base))
