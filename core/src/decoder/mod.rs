@@ -137,8 +137,10 @@ pub struct Decoder {
 /// The value being captured, skipped or read as a row.
 #[derive(Debug)]
 struct Capture {
-    /// Nesting inside a skipped or captured value, or a row's cell.
-    depth: u32,
+    /// The lexer's depth around the value being skipped or captured (or
+    /// at a row's cells): the value has ended when the lexer is back at it
+    /// after a token, and a row's cell is nested while the lexer is deeper.
+    floor: u32,
     cell_start: usize,
     cell_kind: CellKind,
     /// Where the captured value (or row) starts: logical, and absolute.
@@ -187,7 +189,7 @@ impl Decoder {
             col: Column::default(),
             cells: Vec::new(),
             cap: Capture {
-                depth: 0,
+                floor: 0,
                 cell_start: 0,
                 cell_kind: CellKind::Null,
                 start: 0,
@@ -264,7 +266,7 @@ impl Decoder {
         self.lexer.want_unesc = true;
         self.cap.abs = self.lexer.base + p as u64;
         self.cells.clear();
-        self.cap.depth = 0;
+        self.cap.floor = self.lexer.depth();
         self.pos = Pos::Row;
     }
 
@@ -279,7 +281,8 @@ impl Decoder {
         self.lexer.want_unesc = false;
         self.cap.start = 0;
         self.cap.abs = t.abs;
-        self.cap.depth = 1;
+        // Its opening bracket is in the lexer's depth.
+        self.cap.floor = self.lexer.depth().saturating_sub(1);
         self.pos = pos;
     }
 
@@ -293,7 +296,7 @@ impl Decoder {
     fn skip(&mut self, t: &Token, ret: Pos) {
         match t.kind {
             TokKind::BeginArr | TokKind::BeginObj => {
-                self.cap.depth = 1;
+                self.cap.floor = self.lexer.depth().saturating_sub(1);
                 self.cap.skip_return = ret;
                 self.pos = Pos::Skip;
             }
@@ -392,7 +395,7 @@ impl Decoder {
                     };
                     if top.is_none() {
                         // The value comes next: skip it whatever it is.
-                        self.cap.depth = 0;
+                        self.cap.floor = self.lexer.depth();
                     }
                 }
                 K::EndObj => {
@@ -489,7 +492,7 @@ impl Decoder {
                         None => {
                             self.pos = Pos::Skip;
                             self.cap.skip_return = Pos::ColumnKey;
-                            self.cap.depth = 0;
+                            self.cap.floor = self.lexer.depth();
                         }
                     }
                 }
@@ -529,7 +532,7 @@ impl Decoder {
     fn capture_token(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
         let pos = self.pos;
         match pos {
-            Pos::RowError if self.nest(t.kind) => {
+            Pos::RowError if self.value_ended() => {
                 self.end_capture(chunk, q);
                 self.pos = Pos::Rows;
                 return Ok(Some(Emit::RowError {
@@ -537,7 +540,7 @@ impl Decoder {
                     end: t.end,
                 }));
             }
-            Pos::Capture(target) if self.nest(t.kind) => {
+            Pos::Capture(target) if self.value_ended() => {
                 self.end_capture(chunk, q);
                 let (start, end) = (self.cap.start, t.end);
                 match target {
@@ -565,39 +568,30 @@ impl Decoder {
                     }
                 }
             }
-            Pos::Skip => {
-                if self.cap.depth == 0 {
-                    // First token of the skipped value.
-                    let ret = self.cap.skip_return;
-                    self.skip(&t, ret);
-                } else if self.nest(t.kind) {
-                    self.pos = self.cap.skip_return;
-                }
-            }
+            // A scalar, or the closing bracket of a container.
+            Pos::Skip if self.value_ended() => self.pos = self.cap.skip_return,
             _ => {}
         }
         Ok(None)
     }
 
-    /// Tracks nesting inside a skipped or captured value; `true` when the
-    /// value just closed.
-    fn nest(&mut self, k: TokKind) -> bool {
-        match k {
-            TokKind::BeginArr | TokKind::BeginObj => {
-                self.cap.depth += 1;
-                false
-            }
-            TokKind::EndArr | TokKind::EndObj => {
-                self.cap.depth -= 1;
-                self.cap.depth == 0
-            }
-            _ => false,
-        }
+    /// After a token: the value being skipped or captured has ended (the
+    /// lexer is back at its depth; see [`Capture::floor`]).
+    fn value_ended(&self) -> bool {
+        self.lexer.depth() == self.cap.floor
     }
 
     fn row_token(&mut self, t: Token, chunk: &[u8], q: usize) -> Result<Option<Emit>, Error> {
         use TokKind as K;
-        if self.cap.depth == 0 {
+        // The lexer's depth before this token: at the row's, the token is
+        // one of its cells (or its end); deeper, inside a nested cell.
+        let d = self.lexer.depth();
+        let before = match t.kind {
+            K::BeginArr | K::BeginObj => d.saturating_sub(1),
+            K::EndArr | K::EndObj => d + 1,
+            _ => d,
+        };
+        if before == self.cap.floor {
             let kind = match t.kind {
                 K::EndArr => {
                     self.lexer.end_outer();
@@ -605,7 +599,6 @@ impl Decoder {
                     return Ok(Some(Emit::Row { end: t.end }));
                 }
                 K::BeginArr | K::BeginObj => {
-                    self.cap.depth = 1;
                     self.cap.cell_start = t.start;
                     self.cap.cell_kind = if t.kind == K::BeginArr {
                         CellKind::Array
@@ -630,7 +623,7 @@ impl Decoder {
                 },
                 t.abs,
             )?;
-        } else if self.nest(t.kind) {
+        } else if self.value_ended() {
             self.close_nested_cell(chunk, q, t.end, t.abs)?;
         }
         Ok(None)
@@ -663,9 +656,7 @@ impl Decoder {
     /// [`Lexer::fast_nested_rest`]); `true` when the cell closed (and was
     /// pushed).
     fn nested_rest(&mut self, chunk: &[u8], pos: &mut usize) -> Result<bool, Error> {
-        let floor = self.lexer.depth() - self.cap.depth;
-        let closed = self.lexer.fast_nested_rest(chunk, pos, floor);
-        self.cap.depth = self.lexer.depth() - floor;
+        let closed = self.lexer.fast_nested_rest(chunk, pos, self.cap.floor);
         if let Some(end) = closed {
             let abs = self.lexer.base + *pos as u64 - 1;
             self.close_nested_cell(chunk, *pos, end, abs)?;
@@ -703,7 +694,10 @@ impl Decoder {
                     self.begin_row(p);
                 }
             }
-            if self.pos == Pos::Row && self.cap.depth == 0 && self.lexer.between_tokens() {
+            if self.pos == Pos::Row
+                && self.lexer.depth() == self.cap.floor
+                && self.lexer.between_tokens()
+            {
                 let max = self.cfg.max_columns;
                 match self
                     .lexer
@@ -725,7 +719,7 @@ impl Decoder {
                     Cells::Stop => {}
                 }
             } else if self.pos == Pos::Row
-                && self.cap.depth > 0
+                && self.lexer.depth() > self.cap.floor
                 && self.lexer.between_tokens()
                 && self.nested_rest(chunk, pos)?
             {
