@@ -263,7 +263,6 @@ impl Decoder {
     fn begin_row(&mut self, p: usize) {
         self.lexer
             .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
-        self.lexer.want_unesc = true;
         self.cap.abs = self.lexer.base + p as u64;
         self.cells.clear();
         self.cap.floor = self.lexer.depth();
@@ -278,7 +277,6 @@ impl Decoder {
         };
         let p = (t.abs - self.lexer.base) as usize;
         self.lexer.begin_outer(p, limit, kind);
-        self.lexer.want_unesc = false;
         self.cap.start = 0;
         self.cap.abs = t.abs;
         // Its opening bracket is in the lexer's depth.
@@ -289,7 +287,6 @@ impl Decoder {
     fn end_capture(&mut self, chunk: &[u8], q: usize) {
         self.lexer.settle(chunk, self.cap.start, q);
         self.lexer.end_outer();
-        self.lexer.want_unesc = true;
     }
 
     /// Skips the value that begins with `t`, then goes on at `ret`.
@@ -575,6 +572,18 @@ impl Decoder {
         Ok(None)
     }
 
+    /// Whether the lexer unescapes strings as they complete: everywhere
+    /// but inside a value kept as raw JSON text (a capture, a nested row
+    /// cell). The one place that decides it.
+    #[inline]
+    fn unescape_strings(&self) -> bool {
+        match self.pos {
+            Pos::Capture(_) | Pos::RowError => false,
+            Pos::Row => self.lexer.depth() <= self.cap.floor,
+            _ => true,
+        }
+    }
+
     /// After a token: the value being skipped or captured has ended (the
     /// lexer is back at its depth; see [`Capture::floor`]).
     fn value_ended(&self) -> bool {
@@ -605,7 +614,6 @@ impl Decoder {
                     } else {
                         CellKind::Object
                     };
-                    self.lexer.want_unesc = false;
                     return Ok(None);
                 }
                 K::Str => CellKind::String,
@@ -640,7 +648,6 @@ impl Decoder {
         abs: u64,
     ) -> Result<(), Error> {
         self.lexer.settle(chunk, self.cap.cell_start, q);
-        self.lexer.want_unesc = true;
         self.push_cell(
             CellSpan {
                 start: self.cap.cell_start,
@@ -725,6 +732,7 @@ impl Decoder {
             {
                 continue;
             }
+            self.lexer.want_unesc = self.unescape_strings();
             let Some(t) = self.lexer.next(chunk, pos)? else {
                 if self.input.joined {
                     // The lexer keeps referring to the buffer.
