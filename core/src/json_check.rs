@@ -1,222 +1,19 @@
-//! A strict (RFC 8259), non-recursive, depth-bounded JSON validator.
+//! Whether a text is one JSON document: the lexer's grammar (RFC 8259 as
+//! the decoder reads a body), over text in memory.
 //!
 //! Used to tell whether the text of a string cell is itself a JSON document
 //! (V1 responses and V2 `@ExtendedProperties` send `dynamic` values as JSON
-//! text inside a JSON string). It allocates nothing: the open containers are
-//! tracked in a 128-bit stack, one bit per level.
+//! text inside a JSON string).
 
 /// The deepest nesting of objects and arrays accepted.
 const MAX_DEPTH: u32 = 128;
 
 /// `true` when `bytes` is exactly one JSON value, optionally surrounded by
-/// JSON whitespace, per RFC 8259, nested at most [`MAX_DEPTH`] levels deep.
-///
-/// The input must be UTF-8; lone surrogate escapes (`"\ud800"`) are accepted,
-/// as the grammar allows them.
+/// JSON whitespace, as the decoder reads one (RFC 8259; a `\u` escape of a
+/// lone UTF-16 surrogate is rejected, as in a body: it has no UTF-8 form),
+/// nested at most [`MAX_DEPTH`] levels deep.
 pub(crate) fn is_valid_json(bytes: &[u8]) -> bool {
-    if core::str::from_utf8(bytes).is_err() {
-        return false;
-    }
-    let mut p = Scanner { b: bytes, i: 0 };
-    // Bit `n` set: the container at depth `n` (0-based) is an object.
-    let mut stack: u128 = 0;
-    let mut depth: u32 = 0;
-    p.skip_ws();
-    loop {
-        // At the start of a value, whitespace already skipped.
-        match p.peek() {
-            Some(c @ (b'{' | b'[')) => {
-                if depth >= MAX_DEPTH {
-                    return false;
-                }
-                let is_object = c == b'{';
-                let bit = 1u128 << depth;
-                if is_object {
-                    stack |= bit;
-                } else {
-                    stack &= !bit;
-                }
-                depth += 1;
-                p.i += 1;
-                p.skip_ws();
-                let close = if is_object { b'}' } else { b']' };
-                if p.peek() == Some(close) {
-                    p.i += 1;
-                    depth -= 1;
-                } else {
-                    if is_object && !p.key() {
-                        return false;
-                    }
-                    continue;
-                }
-            }
-            Some(b'"') => {
-                if !p.string() {
-                    return false;
-                }
-            }
-            Some(b't') => {
-                if !p.literal(b"true") {
-                    return false;
-                }
-            }
-            Some(b'f') => {
-                if !p.literal(b"false") {
-                    return false;
-                }
-            }
-            Some(b'n') => {
-                if !p.literal(b"null") {
-                    return false;
-                }
-            }
-            Some(b'-' | b'0'..=b'9') => {
-                if !p.number() {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-        // After a complete value: close containers until a `,` opens the
-        // next value, or the document ends.
-        loop {
-            p.skip_ws();
-            if depth == 0 {
-                return p.i == p.b.len();
-            }
-            let in_object = (stack >> (depth - 1)) & 1 == 1;
-            match p.peek() {
-                Some(b',') => {
-                    p.i += 1;
-                    p.skip_ws();
-                    if in_object && !p.key() {
-                        return false;
-                    }
-                    break;
-                }
-                Some(b'}') if in_object => {
-                    p.i += 1;
-                    depth -= 1;
-                }
-                Some(b']') if !in_object => {
-                    p.i += 1;
-                    depth -= 1;
-                }
-                _ => return false,
-            }
-        }
-    }
-}
-
-struct Scanner<'b> {
-    b: &'b [u8],
-    i: usize,
-}
-
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.i += 1;
-        }
-    }
-
-    /// An object key, the `:` after it and the whitespace before the value.
-    fn key(&mut self) -> bool {
-        if self.peek() != Some(b'"') || !self.string() {
-            return false;
-        }
-        self.skip_ws();
-        if self.peek() != Some(b':') {
-            return false;
-        }
-        self.i += 1;
-        self.skip_ws();
-        true
-    }
-
-    fn literal(&mut self, word: &[u8]) -> bool {
-        match self.b.get(self.i..self.i + word.len()) {
-            Some(s) if s == word => {
-                self.i += word.len();
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.i;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
-        }
-        self.i - start
-    }
-
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    fn number(&mut self) -> bool {
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return false,
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return false;
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            if self.digits() == 0 {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// A string, from its opening quote to past its closing one.
-    fn string(&mut self) -> bool {
-        self.i += 1;
-        loop {
-            match self.peek() {
-                None => return false,
-                Some(b'"') => {
-                    self.i += 1;
-                    return true;
-                }
-                Some(b'\\') => {
-                    self.i += 1;
-                    match self.peek() {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 1,
-                        Some(b'u') => {
-                            self.i += 1;
-                            for _ in 0..4 {
-                                match self.peek() {
-                                    Some(c) if c.is_ascii_hexdigit() => self.i += 1,
-                                    _ => return false,
-                                }
-                            }
-                        }
-                        _ => return false,
-                    }
-                }
-                Some(c) if c < 0x20 => return false,
-                Some(_) => self.i += 1,
-            }
-        }
-    }
+    crate::lex::each_token(bytes, MAX_DEPTH, |_, _, _| true)
 }
 
 #[cfg(test)]
@@ -239,7 +36,6 @@ mod tests {
             "null",
             "\"\"",
             "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\"",
-            "\"\\ud800\"",
             "\"h\u{e9}llo \u{1F600}\"",
             "[]",
             "{}",
@@ -306,6 +102,9 @@ mod tests {
             "\u{a0}1",
             "'a'",
             "\u{feff}1",
+            // A lone surrogate: no UTF-8 form (the decoder rejects it in a
+            // body too).
+            "\"\\ud800\"",
         ];
         for doc in bad {
             assert!(!is_valid_json(doc.as_bytes()), "should reject {doc:?}");

@@ -29,15 +29,72 @@ pub enum Json {
 }
 
 impl Json {
-    /// Parses JSON text (at most 128 levels deep); `None` if it is not valid.
+    /// Parses JSON text (at most 128 levels deep); `None` if it is not one
+    /// JSON value as the decoder reads one (the grammar is the decoder's
+    /// lexer).
     pub fn parse(text: &str) -> Option<Json> {
-        let mut p = Parser {
-            b: text.as_bytes(),
-            i: 0,
-        };
-        let v = p.value(0)?;
-        p.ws();
-        (p.i == p.b.len()).then_some(v)
+        /// A container being read.
+        enum Open {
+            Array(Vec<Json>),
+            /// Its properties, and the key of the one being read.
+            Object(Vec<(String, Json)>, Option<String>),
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        let mut top = None;
+        let whole = crate::lex::each_token(text.as_bytes(), 128, |kind, raw, unesc| {
+            use crate::lex::TokKind as K;
+            let v = match kind {
+                K::BeginArr => {
+                    stack.push(Open::Array(Vec::new()));
+                    return true;
+                }
+                K::BeginObj => {
+                    stack.push(Open::Object(Vec::new(), None));
+                    return true;
+                }
+                K::EndArr | K::EndObj => match stack.pop() {
+                    Some(Open::Array(items)) => Json::Array(items),
+                    Some(Open::Object(props, _)) => Json::Object(props),
+                    None => return false,
+                },
+                K::Str => {
+                    let text = match unesc {
+                        Some(u) => u,
+                        None => raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[]),
+                    };
+                    let Ok(s) = core::str::from_utf8(text) else {
+                        return false;
+                    };
+                    let s = String::from(s);
+                    if let Some(Open::Object(_, key @ None)) = stack.last_mut() {
+                        *key = Some(s);
+                        return true;
+                    }
+                    Json::String(s)
+                }
+                K::Num => match core::str::from_utf8(raw) {
+                    Ok(n) => Json::Number(String::from(n)),
+                    Err(_) => return false,
+                },
+                K::True => Json::Bool(true),
+                K::False => Json::Bool(false),
+                K::Null => Json::Null,
+            };
+            match stack.last_mut() {
+                Some(Open::Array(items)) => items.push(v),
+                Some(Open::Object(props, key)) => match key.take() {
+                    Some(k) => props.push((k, v)),
+                    None => return false,
+                },
+                None => top = Some(v),
+            }
+            true
+        });
+        if whole {
+            top
+        } else {
+            None
+        }
     }
 
     /// Property `key` of an object.
@@ -62,131 +119,6 @@ impl Json {
             Json::Bool(b) => Some(*b),
             _ => None,
         }
-    }
-}
-
-struct Parser<'b> {
-    b: &'b [u8],
-    i: usize,
-}
-
-impl Parser<'_> {
-    fn ws(&mut self) {
-        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
-            self.i += 1;
-        }
-    }
-
-    fn eat(&mut self, c: u8) -> bool {
-        self.ws();
-        if self.b.get(self.i) == Some(&c) {
-            self.i += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn value(&mut self, depth: u32) -> Option<Json> {
-        if depth > 128 {
-            return None;
-        }
-        self.ws();
-        match *self.b.get(self.i)? {
-            b'{' => {
-                self.i += 1;
-                let mut props = Vec::new();
-                if self.eat(b'}') {
-                    return Some(Json::Object(props));
-                }
-                loop {
-                    self.ws();
-                    let k = self.string()?;
-                    if !self.eat(b':') {
-                        return None;
-                    }
-                    let v = self.value(depth + 1)?;
-                    props.push((k, v));
-                    if self.eat(b',') {
-                        continue;
-                    }
-                    return self.eat(b'}').then_some(Json::Object(props));
-                }
-            }
-            b'[' => {
-                self.i += 1;
-                let mut items = Vec::new();
-                if self.eat(b']') {
-                    return Some(Json::Array(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    if self.eat(b',') {
-                        continue;
-                    }
-                    return self.eat(b']').then_some(Json::Array(items));
-                }
-            }
-            b'"' => self.string().map(Json::String),
-            b't' => self.lit(b"true", Json::Bool(true)),
-            b'f' => self.lit(b"false", Json::Bool(false)),
-            b'n' => self.lit(b"null", Json::Null),
-            _ => {
-                let start = self.i;
-                while self
-                    .b
-                    .get(self.i)
-                    .is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                {
-                    self.i += 1;
-                }
-                let t = core::str::from_utf8(self.b.get(start..self.i)?).ok()?;
-                // Validate the number's grammar through the float parser.
-                let strict = t
-                    .bytes()
-                    .next()
-                    .is_some_and(|c| c == b'-' || c.is_ascii_digit());
-                (strict && t.parse::<f64>().is_ok()).then(|| Json::Number(String::from(t)))
-            }
-        }
-    }
-
-    fn lit(&mut self, word: &[u8], v: Json) -> Option<Json> {
-        if self.b.get(self.i..self.i + word.len())? == word {
-            self.i += word.len();
-            Some(v)
-        } else {
-            None
-        }
-    }
-
-    fn string(&mut self) -> Option<String> {
-        if self.b.get(self.i) != Some(&b'"') {
-            return None;
-        }
-        self.i += 1;
-        let start = self.i;
-        let mut escaped = false;
-        loop {
-            match *self.b.get(self.i)? {
-                b'"' => break,
-                b'\\' => {
-                    escaped = true;
-                    self.i += 2;
-                }
-                c if c < 0x20 => return None,
-                _ => self.i += 1,
-            }
-        }
-        let raw = self.b.get(start..self.i)?;
-        self.i += 1;
-        let mut out = Vec::with_capacity(raw.len());
-        if escaped {
-            crate::lex::unescape_into(raw, &mut out);
-        } else {
-            out.extend_from_slice(raw);
-        }
-        String::from_utf8(out).ok()
     }
 }
 

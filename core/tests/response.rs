@@ -396,3 +396,51 @@ fn rows_sent_before_their_table_kind_are_judged_and_bounded() {
         assert_eq!(e.offset(), 33 + (1 << 20), "chunk {n}");
     }
 }
+
+/// `Json::parse` reads text with the decoder's own grammar: strict RFC 8259,
+/// exact number text, unescaped strings, properties in order, bounded depth.
+#[test]
+fn json_parse_follows_the_decoders_grammar() {
+    let v = Json::parse(r#" {"b":[1,-0.5e+3,true,null],"a":"x\u00e9\n","":{}} "#).unwrap();
+    assert_eq!(
+        v,
+        Json::Object(vec![
+            (
+                "b".into(),
+                Json::Array(vec![
+                    Json::Number("1".into()),
+                    Json::Number("-0.5e+3".into()),
+                    Json::Bool(true),
+                    Json::Null,
+                ])
+            ),
+            ("a".into(), Json::String("x\u{e9}\n".into())),
+            (String::new(), Json::Object(vec![])),
+        ])
+    );
+    assert_eq!(Json::parse("7"), Some(Json::Number("7".into())));
+    assert_eq!(Json::parse("\"s\""), Some(Json::String("s".into())));
+    for bad in [
+        "",
+        "1.",
+        ".5",
+        "01",
+        "+1",
+        "[1,]",
+        "{\"a\"}",
+        "{\"a\":1,}",
+        "[] []",
+        "\"\\ud800\"",
+        "\"\\x\"",
+        "tru",
+        "[1}",
+        "{\"a\":1]",
+        "NaN",
+    ] {
+        assert_eq!(Json::parse(bad), None, "{bad:?}");
+    }
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(Json::parse(&deep(128)).is_some());
+    assert!(Json::parse(&deep(129)).is_none());
+    assert!(Json::parse(&"[".repeat(1_000_000)).is_none());
+}

@@ -822,6 +822,9 @@ mod scalar;
 mod string;
 #[cfg(test)]
 mod tests;
+mod whole;
+
+pub(crate) use whole::each_token;
 
 pub(crate) use cells::Cells;
 #[cfg(test)]
