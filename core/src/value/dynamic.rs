@@ -31,7 +31,7 @@ impl<'a> Dynamic<'a> {
     }
 
     /// For a string cell whose unescaped text is itself a JSON document
-    /// (RFC 8259 as the decoder reads a body: a `\\u` escape of a lone
+    /// (RFC 8259 as the decoder reads a body: a `\u` escape of a lone
     /// surrogate is not; nested at most 128 deep), that text.
     ///
     /// V1 responses and V2 `@ExtendedProperties` send `dynamic` values this
