@@ -26,8 +26,8 @@ impl Decoder {
             field_count: f.int(Prop::FieldCount),
             columns: f
                 .int(Prop::TableId)
-                .and_then(|id| self.tables.open.iter().find(|o| o.id == id))
-                .map_or_else(|| self.row_columns(), |o| &o.columns[..]),
+                .and_then(|id| self.tables.columns(id))
+                .unwrap_or_else(|| self.row_columns()),
         }
     }
 
@@ -36,8 +36,8 @@ impl Decoder {
             Some(Head::Fragment) => self
                 .frame
                 .open_idx
-                .and_then(|i| self.tables.open.get(i))
-                .map_or(&[][..], |o| &o.columns[..]),
+                .and_then(|i| self.tables.columns_at(i))
+                .unwrap_or(&[]),
             _ => &self.frame.columns,
         }
     }

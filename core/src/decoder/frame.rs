@@ -409,22 +409,49 @@ pub(super) struct Replay {
     pub(super) deferred: Option<Error>,
 }
 
+/// The tables the body named, for the decoder's limits and for the
+/// columns of fragments' rows: the crate's one table registry
+/// ([`crate::tables::Tables`]), as the adapters keep it.
 #[derive(Debug)]
-pub(super) struct OpenTable {
-    pub(super) id: i64,
-    pub(super) columns: Vec<Column>,
-}
-
-/// The tables the body named: the decoder's own registry, for its limits
-/// and for the columns of fragments' rows.
-#[derive(Debug, Default)]
 pub(super) struct Tables {
-    /// Progressive tables open (a TableHeader without its completion).
-    pub(super) open: Vec<OpenTable>,
-    /// The `TableId`s named so far (see [`DecoderConfig::max_tables`]).
-    pub(super) ids: alloc::collections::BTreeSet<i64>,
+    /// Every `TableId` named so far (at most
+    /// [`DecoderConfig::max_tables`]), each with its `TableHeader`'s
+    /// columns while it is open (until its `TableCompletion`).
+    pub(super) reg: crate::tables::Tables<Option<Vec<Column>>>,
+    /// How many hold columns (see [`DecoderConfig::max_open_tables`]).
+    pub(super) open: usize,
     /// V1 tables so far.
     pub(super) v1_count: i64,
+}
+
+impl Tables {
+    pub(super) fn new(max_tables: usize) -> Self {
+        Tables {
+            reg: crate::tables::Tables::with_max(max_tables),
+            open: 0,
+            v1_count: 0,
+        }
+    }
+
+    /// The registry index of table `id` while it is open.
+    pub(super) fn open_index(&self, id: i64) -> Option<usize> {
+        let i = self.reg.index_of(id)?;
+        self.reg.get(i)?.value.is_some().then_some(i)
+    }
+
+    /// The columns of the open table at registry index `i`.
+    pub(super) fn columns_at(&self, i: usize) -> Option<&[Column]> {
+        self.reg.get(i)?.value.as_deref()
+    }
+
+    /// The columns of table `id` while it is open.
+    pub(super) fn columns(&self, id: i64) -> Option<&[Column]> {
+        self.reg.by_id(id)?.value.as_deref()
+    }
+
+    pub(super) fn is_open(&self, id: Option<i64>) -> bool {
+        id.is_some_and(|id| self.columns(id).is_some())
+    }
 }
 
 /// A frame's `Rows` held (see [`Frame::rows_plan`]).
@@ -530,12 +557,10 @@ impl Decoder {
             return Ok(());
         }
         if let Some(id) = id {
-            if !self.tables.ids.contains(&id) {
-                if self.tables.ids.len() >= self.cfg.max_tables {
-                    return Err(Error::new(ErrorKind::TooManyTables, abs));
-                }
-                self.tables.ids.insert(id);
-            }
+            self.tables
+                .reg
+                .named(Some(id), || None)
+                .map_err(|_| Error::new(ErrorKind::TooManyTables, abs))?;
         }
         Ok(())
     }
@@ -547,7 +572,7 @@ impl Decoder {
             Head::Fragment => self
                 .frame
                 .int(Prop::TableId)
-                .and_then(|id| self.tables.open.iter().position(|o| o.id == id)),
+                .and_then(|id| self.tables.open_index(id)),
             _ => None,
         };
         Emit::Head(h)
@@ -598,9 +623,9 @@ impl Decoder {
             }
             return Ok(Some(Emit::V1End));
         }
-        let open =
-            |id: Option<i64>| id.is_some_and(|id| self.tables.open.iter().any(|o| o.id == id));
-        let ty = self.frame.kind(open(self.frame.int(Prop::TableId)));
+        let ty = self
+            .frame
+            .kind(self.tables.is_open(self.frame.int(Prop::TableId)));
         let head = match ty {
             FrameType::DataTable => Some(Head::DataTable),
             FrameType::TableFragment => Some(Head::Fragment),
@@ -646,18 +671,24 @@ impl Decoder {
                     return Ok(Some(Emit::End(ty)));
                 };
                 let columns = self.frame.columns.clone();
-                if let Some(o) = self.tables.open.iter_mut().find(|o| o.id == id) {
-                    o.columns = columns;
-                } else {
-                    if self.tables.open.len() >= self.cfg.max_open_tables {
-                        return Err(Error::new(ErrorKind::TooManyTables, abs));
+                let full = self.tables.open >= self.cfg.max_open_tables;
+                // Counted by `register` above.
+                if let Some(t) = self.tables.reg.by_id_mut(id) {
+                    if t.value.is_none() {
+                        if full {
+                            return Err(Error::new(ErrorKind::TooManyTables, abs));
+                        }
+                        self.tables.open += 1;
                     }
-                    self.tables.open.push(OpenTable { id, columns });
+                    t.value = Some(columns);
                 }
             }
             FrameType::TableCompletion => {
-                if let Some(id) = self.frame.int(Prop::TableId) {
-                    self.tables.open.retain(|o| o.id != id);
+                let t = self.frame.int(Prop::TableId);
+                if let Some(t) = t.and_then(|id| self.tables.reg.by_id_mut(id)) {
+                    if t.value.take().is_some() {
+                        self.tables.open -= 1;
+                    }
                 }
             }
             FrameType::DataSetCompletion => self.body.completion_seen = true,

@@ -543,10 +543,7 @@ impl Decoder {
         if !(capturing || whole) || self.held.replay.is_some() || self.frame.head.is_some() {
             return false;
         }
-        let open = self
-            .frame
-            .int(Prop::TableId)
-            .is_some_and(|id| self.tables.open.iter().any(|o| o.id == id));
+        let open = self.tables.is_open(self.frame.int(Prop::TableId));
         let h = match self.frame.kind(open) {
             _ if self.frame.v1 => Head::V1Table,
             FrameType::DataTable => Head::DataTable,

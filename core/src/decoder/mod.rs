@@ -181,6 +181,7 @@ impl Decoder {
     /// A decoder with the given limits.
     pub fn with_config(cfg: DecoderConfig) -> Self {
         let lexer = Lexer::new(cfg.max_depth, cfg.max_token_bytes);
+        let tables = Tables::new(cfg.max_tables);
         Decoder {
             cfg,
             lexer,
@@ -204,7 +205,7 @@ impl Decoder {
                 hold_off: false,
                 sniff: Sniff::Fresh,
             },
-            tables: Tables::default(),
+            tables,
             held: Held::default(),
             body: BodyState::default(),
             pending: None,
