@@ -583,6 +583,47 @@ pub fn check_convert(cell: Cell<'_>) {
     }
 }
 
+/// Whether `text` has a `\u` escape of a UTF-16 surrogate not paired as
+/// UTF-16 pairs them (a high one, then a `\u` escape of a low one).
+fn has_lone_surrogate_escape(text: &str) -> bool {
+    let b = text.as_bytes();
+    let hex = |i: usize| {
+        b.get(i..i + 4)
+            .and_then(|h| core::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let Some(cp) = hex(i + 2) else {
+            i += 2;
+            continue;
+        };
+        if (0xDC00..0xE000).contains(&cp) {
+            return true;
+        }
+        if (0xD800..0xDC00).contains(&cp) {
+            let low = (b.get(i + 6..i + 8) == Some(b"\\u"))
+                .then(|| hex(i + 8))
+                .flatten();
+            if !low.is_some_and(|l| (0xDC00..0xE000).contains(&l)) {
+                return true;
+            }
+            i += 12;
+            continue;
+        }
+        i += 6;
+    }
+    false
+}
+
 /// `Dynamic::embedded_json` against serde_json, away from the depth limits.
 fn check_embedded_json(text: &str) {
     if count_open_brackets(text.as_bytes()) > 100 {
@@ -591,7 +632,11 @@ fn check_embedded_json(text: &str) {
     let cell_text = serde_json::to_string(text).expect("a str serializes");
     let cell = Cell::new(CellKind::String, &cell_text, text);
     let ours = Dynamic::new(cell).embedded_json().is_some();
-    let reference = serde_json::from_str::<IgnoredAny>(text).is_ok();
+    // A `\u` escape of a lone surrogate: serde_json skips it unchecked
+    // here, and rejects it when it reads the string (as users of the text
+    // do); ours rejects it, as the decoder does in a body.
+    let reference =
+        serde_json::from_str::<IgnoredAny>(text).is_ok() && !has_lone_surrogate_escape(text);
     assert_eq!(
         ours, reference,
         "Dynamic::embedded_json({text:?}): ours {ours}, serde_json {reference}"
@@ -633,7 +678,6 @@ where
     }
     (events, r)
 }
-
 
 /// Errors that only a body that is not JSON may cause. (Not `InvalidUtf8`
 /// nor `LoneSurrogate`: serde_json skips values without checking either.)
