@@ -14,10 +14,11 @@
 //! the end). A `TableProgress` or `TableCompletion` for a table already
 //! written is left out of the document (its errors are still reported).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io;
 
 use kusto_frames::response::ErrorTracker;
+use kusto_frames::tables::Tables;
 use kusto_frames::{Column, Event, Format, FragmentType, Row, TableInfo};
 
 use crate::input::{Body, Failure, Handler, Input};
@@ -108,7 +109,8 @@ struct Doc<'o> {
     /// `base`.
     queue: VecDeque<Held>,
     base: usize,
-    ids: HashMap<i64, Slot>,
+    /// Each table id's place: the crate's one table registry.
+    ids: Tables<Slot>,
     dest: Dest,
     /// The live table's row count, row errors and cell count so far.
     live_rows: u64,
@@ -168,13 +170,15 @@ impl Doc<'_> {
 
     fn register(&mut self, id: Option<i64>, slot: Slot) -> Result<(), Failure> {
         if let Some(id) = id {
-            if self.ids.len() >= self.max_tables && !self.ids.contains_key(&id) {
-                return Err(Failure::Limit(format!(
+            let i = self.ids.named(Some(id), || slot).map_err(|_| {
+                Failure::Limit(format!(
                     "more than {} table ids (raise --max-tables)",
                     self.max_tables
-                )));
+                ))
+            })?;
+            if let Some(e) = self.ids.get_mut(i) {
+                e.value = slot;
             }
-            self.ids.insert(id, slot);
         }
         Ok(())
     }
@@ -261,9 +265,9 @@ impl Doc<'_> {
             };
             self.base += 1;
             if let Some(id) = h.id {
-                if let Some(Slot::Held(s)) = self.ids.get(&id) {
-                    if *s == self.base - 1 {
-                        self.ids.insert(id, Slot::Gone);
+                if let Some(e) = self.ids.by_id_mut(id) {
+                    if matches!(e.value, Slot::Held(s) if s == self.base - 1) {
+                        e.value = Slot::Gone;
                     }
                 }
             }
@@ -406,7 +410,7 @@ impl Doc<'_> {
     /// undeclared one when the id is unknown; `None` for a table written
     /// already or left out.
     fn by_id(&mut self, id: Option<i64>, cols: &[Column]) -> Result<Option<usize>, Failure> {
-        let slot = id.and_then(|i| self.ids.get(&i).copied());
+        let slot = id.and_then(|i| self.ids.by_id(i)).map(|e| e.value);
         match slot {
             Some(Slot::Held(seq)) => Ok(Some(seq)),
             Some(Slot::Gone) => Ok(None),
@@ -697,7 +701,7 @@ pub(crate) fn run(
         written: 0,
         queue: VecDeque::new(),
         base: 0,
-        ids: HashMap::new(),
+        ids: Tables::with_max(input.limits.max_tables),
         dest: Dest::Skip,
         live_rows: 0,
         live_errors: Vec::new(),
