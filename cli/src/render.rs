@@ -360,6 +360,112 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
     )
 }
 
+/// The first byte of the eight in `w` that is `b` (from the low end): its
+/// high bit set, and maybe higher bytes' (the classic test for a zero byte,
+/// on `w` xor `b`s: exact up to the first hit).
+#[inline(always)]
+pub(crate) fn first_is(w: u64, b: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (LO * u64::from(b));
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// [`minify`] from `src` into `dst` from `k` on, each quote written
+/// twice (CSV); returns where the text ends in `dst` and whether a string
+/// (a quote) was met. `dst` must hold `2 * src.len()` bytes past `k`.
+/// String contents are copied eight bytes at a time up to the next quote
+/// or backslash.
+#[inline(always)]
+fn minify_doubled(src: &[u8], dst: &mut [u8], mut k: usize) -> (usize, bool) {
+    let n = src.len();
+    let mut i = 0;
+    let mut quote = false;
+    while i < n {
+        let c = src[i];
+        i += 1;
+        match c {
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            b'"' => {}
+            _ => {
+                dst[k] = c;
+                k += 1;
+                continue;
+            }
+        }
+        // A string: up to its closing quote, as is but for the quotes.
+        quote = true;
+        dst[k] = b'"';
+        dst[k + 1] = b'"';
+        k += 2;
+        loop {
+            if i + 8 <= n && k + 8 <= dst.len() {
+                let chunk = &src[i..i + 8];
+                dst[k..k + 8].copy_from_slice(chunk);
+                let w = u64::from_le_bytes([
+                    chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+                ]);
+                let m = first_is(w, b'"') | first_is(w, b'\\');
+                if m == 0 {
+                    i += 8;
+                    k += 8;
+                    continue;
+                }
+                let p = (m.trailing_zeros() / 8) as usize;
+                i += p;
+                k += p;
+            }
+            let Some(&c) = src.get(i) else {
+                return (k, quote);
+            };
+            dst[k] = c;
+            i += 1;
+            k += 1;
+            if c == b'"' {
+                dst[k] = b'"';
+                k += 1;
+                break;
+            }
+            if c == b'\\' {
+                if let Some(&e) = src.get(i) {
+                    dst[k] = e;
+                    i += 1;
+                    k += 1;
+                    if e == b'"' {
+                        dst[k] = b'"';
+                        k += 1;
+                    }
+                }
+            }
+        }
+    }
+    (k, quote)
+}
+
+/// Appends `raw` (JSON text) minified as one CSV field: what
+/// `csv.field(minify(raw))` writes, in one pass. `special` is the bytes
+/// that make a field quoted (the quote among them); quoted when the text
+/// has a string (so a quote) or a special byte outside strings.
+#[inline]
+pub(crate) fn push_json_field(out: &mut Vec<u8>, src: &[u8], special: &[bool; 256]) {
+    let n = src.len();
+    let start = out.len();
+    out.resize(start + 2 * n + 2, 0);
+    let dst = &mut out[start..];
+    dst[0] = b'"';
+    let (k, quote) = minify_doubled(src, dst, 1);
+    // Outside strings: only what was written is seen (whitespace went).
+    let special_outside = !quote && dst[1..k].iter().any(|&b| special[usize::from(b)]);
+    if quote || special_outside {
+        dst[k] = b'"';
+        out.truncate(start + k + 1);
+    } else {
+        // No quote was met, so none was doubled: the text, unquoted.
+        out.copy_within(start + 1..start + k, start);
+        out.truncate(start + k - 1);
+    }
+}
+
 /// Cell `i` of `row` in its canonical typed form as JSON: bool, int and
 /// long as integers, real as a number or `"NaN"`, `"Infinity"`,
 /// `"-Infinity"`, decimal as a string of its text, string, datetime
@@ -398,6 +504,11 @@ pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Resu
             // The common cases whose canonical form is the text as sent.
             match (&v, row.cell(i)) {
                 (Value::Long(_) | Value::Int(_), Some(c)) if canonical_int(c) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::Real(_), Some(c))
+                    if c.kind() == CellKind::Number && canonical_real(c.raw()) =>
+                {
                     out.extend_from_slice(c.raw().as_bytes());
                 }
                 (Value::String(_) | Value::Decimal(_), Some(c)) if plain_string(c) => {
@@ -518,15 +629,67 @@ fn plain_string(c: Cell<'_>) -> bool {
 #[inline(always)]
 fn canonical_datetime(t: &str) -> bool {
     const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
-    let t = t.as_bytes();
-    t.len() == 28
-        && t.iter().zip(PATTERN).all(|(&b, &p)| {
-            if p == b'0' {
-                b.is_ascii_digit()
-            } else {
-                b == p
+    /// Per byte: the lowest byte allowed, and how many above it.
+    const RANGE: ([u8; 28], [u8; 28]) = {
+        let mut lo = [0u8; 28];
+        let mut span = [0u8; 28];
+        let mut j = 0;
+        while j < 28 {
+            lo[j] = PATTERN[j];
+            if PATTERN[j] == b'0' {
+                span[j] = 9;
             }
-        })
+            j += 1;
+        }
+        (lo, span)
+    };
+    let Ok(t) = <&[u8; 28]>::try_from(t.as_bytes()) else {
+        return false;
+    };
+    let mut ok = true;
+    for ((&b, &lo), &span) in t.iter().zip(&RANGE.0).zip(&RANGE.1) {
+        // Without a branch a byte.
+        ok &= b.wrapping_sub(lo) <= span;
+    }
+    ok
+}
+
+/// The text of a JSON number that reads as a `real` whose shortest
+/// round-trip text ([`finite`]) is that same text: `0.0`, or
+/// `[-]I.F` with at most 15 digits (so that no other text of as many
+/// digits or fewer reads as the same `f64`: these are its shortest
+/// digits), `I` without leading zeros, `F` ending in a non-zero digit or
+/// `0` alone, and at least `0.001` (ryu writes those without an exponent:
+/// `I.F`, `0.00F`; an integer `I.0`).
+#[inline(always)]
+fn canonical_real(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let b = match b.split_first() {
+        Some((b'-', rest)) => rest,
+        _ => b,
+    };
+    if b.len() > 16 || b.len() < 3 {
+        return false;
+    }
+    let Some(dot) = b.iter().position(|&c| c == b'.') else {
+        return false;
+    };
+    let (int, frac) = (&b[..dot], &b[dot + 1..]);
+    let digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    if !digits(int) || !digits(frac) {
+        return false;
+    }
+    let last_ok = frac == b"0" || frac[frac.len() - 1] != b'0';
+    if int == b"0" {
+        // 0.0 (positive only), or 0.001 to 0.999...
+        if frac == b"0" {
+            return raw == "0.0";
+        }
+        let zeros = frac.iter().take_while(|&&c| c == b'0').count();
+        last_ok && zeros <= 2
+    } else {
+        int[0] != b'0' && last_ok
+    }
 }
 
 /// The text of a guid that parsed is already lowercase.
@@ -605,6 +768,8 @@ pub(crate) enum CsvText {
     /// Only ASCII letters, digits and `+-.:` (numbers, dates, guids,
     /// bools), or nothing.
     Plain,
+    /// JSON text (UTF-8), to be written minified (see [`push_json_field`]).
+    Json,
 }
 
 /// Cell `i` of `row` as Kusto's own CSV export writes it, handed to `emit`
@@ -665,7 +830,12 @@ pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
             Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), CsvText::Plain),
             _ => small(emit, int_text(n)),
         },
-        Value::Real(f) => small(emit, real(f).0),
+        Value::Real(f) => match row.cell(i) {
+            Some(c) if c.kind() == CellKind::Number && canonical_real(c.raw()) => {
+                emit(c.raw().as_bytes(), CsvText::Plain);
+            }
+            _ => small(emit, real(f).0),
+        },
         Value::Decimal(d) => emit(d.text().as_bytes(), CsvText::Any),
         Value::String(s) => emit(s.as_bytes(), CsvText::Any),
         Value::DateTime(d) => match row.cell(i) {
@@ -697,7 +867,7 @@ pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
                 }
             }
             CellKind::Null => emit(b"", CsvText::Plain),
-            _ => emit(minify(d.raw()).as_bytes(), CsvText::Any),
+            _ => emit(d.raw().as_bytes(), CsvText::Json),
         },
         Value::Other(c) => emit(sent_field(c).bytes(), CsvText::Any),
     }
@@ -911,6 +1081,102 @@ mod tests {
         let text = " [ 1 , \"a b\\\" c\" , { \"é\" : \"\\\\\" } ] ";
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(minify(text), serde_json::to_string(&v).unwrap());
+    }
+
+    /// A real whose text is taken as it came is one whose shortest
+    /// round-trip text is that text; and the datetime pattern is exact.
+    #[test]
+    fn canonical_texts() {
+        let mut texts: Vec<String> = [
+            "0.0",
+            "-0.0",
+            "0.5",
+            "0.05",
+            "0.005",
+            "0.0005",
+            "0.00005",
+            "1.0",
+            "10.0",
+            "100.0",
+            "1.10",
+            "1.5",
+            "-1.5",
+            "00.5",
+            "01.5",
+            "1.",
+            ".5",
+            "1e5",
+            "1.5e3",
+            "5",
+            "-5",
+            "123456789012345.0",
+            "12345678901234.0",
+            "1234567890123.5",
+            "0.123456789012345",
+            "0.1234567890123456",
+            "0.000",
+            "0.010",
+            "9007199254740993.0",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 17) as usize + 1;
+            let mantissa = (x >> 8) % 10u64.pow(digits.min(18) as u32);
+            let point = ((x >> 60) as usize) % (digits + 1);
+            let m = format!("{mantissa:0digits$}");
+            let (a, b) = m.split_at(digits - point.min(digits));
+            let b = if b.is_empty() { "0" } else { b };
+            let a = if a.is_empty() { "0" } else { a };
+            let sign = if x & 1 == 1 { "-" } else { "" };
+            texts.push(format!("{sign}{a}.{b}"));
+        }
+        let mut n = 0;
+        for t in &texts {
+            if canonical_real(t) {
+                n += 1;
+                let f: f64 = t.parse().unwrap();
+                assert_eq!(real(f).0.bytes(), t.as_bytes(), "{t}");
+            }
+        }
+        assert!(n > 50_000, "{n}");
+        const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
+        let old = |t: &str| {
+            t.len() == 28
+                && t.bytes().zip(PATTERN).all(|(b, &p)| {
+                    if p == b'0' {
+                        b.is_ascii_digit()
+                    } else {
+                        b == p
+                    }
+                })
+        };
+        for t in [
+            "2022-11-19T07:28:28.5539512Z",
+            "2022-11-19T07:28:28.553951Z",
+            "2022-11-19 07:28:28.5539512Z",
+            "2022-11-19T07:28:28.5539512z",
+            "2022-11-19T07:28:28.553951/Z",
+            "2022-11-19T07:28:28.553951:Z",
+            "/022-11-19T07:28:28.5539512Z",
+            "2022-11-19T07:28:28.5539512ZZ",
+        ] {
+            assert_eq!(canonical_datetime(t), old(t), "{t}");
+        }
+        for b in 0..=255u8 {
+            for j in 0..28 {
+                let mut t = *b"2022-11-19T07:28:28.5539512Z";
+                t[j] = b;
+                if let Ok(t) = core::str::from_utf8(&t) {
+                    assert_eq!(canonical_datetime(t), old(t), "{t}");
+                }
+            }
+        }
     }
 
     /// The quick forms are what converting the cell gives.
