@@ -18,7 +18,7 @@ use kusto_frames::{CellError, Column, Row};
 use crate::input::Input;
 use crate::out::Out;
 use crate::pick::{self, RowFormat, Which};
-use crate::render::{csv_cell, first_is, minify, push_json_field, CsvText};
+use crate::render::{csv_cell, first_is, minify, push_bytes, push_json_field, CsvText};
 
 /// How records are written.
 #[derive(Debug, Clone, Copy)]
@@ -214,19 +214,6 @@ impl RowFormat for Csv {
 
 pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {
     pick::run(input, which, Csv::new(opts), Vec::new(), out)
-}
-
-/// Appends `f`: a short one without a call to `memcpy`.
-#[inline(always)]
-fn push_bytes(t: &mut Vec<u8>, f: &[u8]) {
-    if f.len() <= 16 {
-        t.reserve(16);
-        for &b in f {
-            t.push(b);
-        }
-    } else {
-        t.extend_from_slice(f);
-    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,33 @@ impl Small {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
+
+    /// Appends the text to `out`: a fixed 32 bytes at once (no call to
+    /// `memcpy`), then cut back.
+    #[inline(always)]
+    pub(crate) fn push_to(&self, out: &mut Vec<u8>) {
+        match <&[u8; 32]>::try_from(&self.buf[..32]) {
+            Ok(head) if self.len <= 32 => {
+                let at = out.len();
+                out.extend_from_slice(head);
+                out.truncate(at + self.len);
+            }
+            _ => out.extend_from_slice(self.bytes()),
+        }
+    }
+}
+
+/// Appends `f`: a short one without a call to `memcpy`.
+#[inline(always)]
+pub(crate) fn push_bytes(t: &mut Vec<u8>, f: &[u8]) {
+    if f.len() <= 16 {
+        t.reserve(16);
+        for &b in f {
+            t.push(b);
+        }
+    } else {
+        t.extend_from_slice(f);
+    }
 }
 
 impl core::fmt::Write for Small {
@@ -95,19 +122,34 @@ fn guid_text(g: Guid) -> Small {
     s
 }
 
-/// An integer as text (fast path for the common case).
+/// An integer as text (fast path for the common case): two digits a
+/// division.
 fn int_text(v: i64) -> Small {
+    /// `00` to `99`.
+    static PAIRS: [[u8; 2]; 100] = {
+        let mut t = [[0u8; 2]; 100];
+        let mut i = 0;
+        while i < 100 {
+            t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+            i += 1;
+        }
+        t
+    };
     let mut s = Small::new();
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     let mut m = v.unsigned_abs();
-    loop {
+    while m >= 100 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[(m % 100) as usize]);
+        m /= 100;
+    }
+    if m >= 10 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[m as usize]);
+    } else {
         i -= 1;
-        tmp[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
+        tmp[i] = b'0' + m as u8;
     }
     if v < 0 {
         s.buf[0] = b'-';
@@ -692,6 +734,60 @@ fn canonical_real(raw: &str) -> bool {
     }
 }
 
+/// The text of a timespan that parsed is already its canonical form
+/// [`timespan_text`], `[-][d.]hh:mm:ss[.fffffff]`: days without leading
+/// zeros and at most 7 digits (in range), hours below 24, minutes and
+/// seconds below 60, a fraction of 7 digits not all zero, no `-` on zero.
+#[inline(always)]
+fn canonical_timespan(t: &str) -> bool {
+    let b = t.as_bytes();
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let two = |p: &[u8], max: u8| {
+        p.len() == 2 && p[0].is_ascii_digit() && p[1].is_ascii_digit() && {
+            (p[0] - b'0') * 10 + (p[1] - b'0') <= max
+        }
+    };
+    let (core, frac) = match b.len().checked_sub(8) {
+        Some(dot) if b.len() >= 16 && b[dot] == b'.' => (&b[..dot], Some(&b[dot + 1..])),
+        _ => (b, None),
+    };
+    let Some(split) = core.len().checked_sub(8) else {
+        return false;
+    };
+    let (days, hms) = core.split_at(split);
+    let hms_ok = two(&hms[..2], 23)
+        && hms[2] == b':'
+        && two(&hms[3..5], 59)
+        && hms[5] == b':'
+        && two(&hms[6..], 59);
+    if !hms_ok {
+        return false;
+    }
+    let days_zero = match days.split_last() {
+        None => true,
+        Some((b'.', d)) => {
+            if d.is_empty() || d.len() > 7 || d[0] == b'0' || !d.iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            false
+        }
+        Some(_) => return false,
+    };
+    let frac_zero = match frac {
+        None => true,
+        Some(f) => {
+            if !f.iter().all(u8::is_ascii_digit) || f.iter().all(|&c| c == b'0') {
+                return false;
+            }
+            false
+        }
+    };
+    !(neg && days_zero && frac_zero && hms == b"00:00:00")
+}
+
 /// The text of a guid that parsed is already lowercase.
 #[inline(always)]
 fn canonical_guid(t: &str) -> bool {
@@ -703,12 +799,12 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => out.extend_from_slice(int_text(i64::from(*i)).bytes()),
-        Value::Long(i) => out.extend_from_slice(int_text(*i).bytes()),
+        Value::Int(i) => int_text(i64::from(*i)).push_to(out),
+        Value::Long(i) => int_text(*i).push_to(out),
         Value::Real(f) => {
             let (t, is_number) = real(*f);
             if is_number {
-                out.extend_from_slice(t.bytes());
+                t.push_to(out);
             } else {
                 out.push(b'"');
                 out.extend_from_slice(t.bytes());
@@ -719,10 +815,10 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::String(s) => push_str(out, s),
         Value::DateTime(d) => {
             out.push(b'"');
-            out.extend_from_slice(datetime_text(*d).bytes());
+            datetime_text(*d).push_to(out);
             out.push(b'"');
         }
-        Value::TimeSpan(t) => out.extend_from_slice(int_text(t.ticks()).bytes()),
+        Value::TimeSpan(t) => int_text(t.ticks()).push_to(out),
         Value::Guid(g) => {
             out.push(b'"');
             out.extend_from_slice(guid_text(*g).bytes());
@@ -842,7 +938,12 @@ pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
             Some(c) if canonical_datetime(c.text()) => emit(c.text().as_bytes(), CsvText::Plain),
             _ => small(emit, datetime_text(d)),
         },
-        Value::TimeSpan(t) => small(emit, timespan_text(t)),
+        Value::TimeSpan(t) => match row.cell(i) {
+            Some(c) if c.kind() == CellKind::String && canonical_timespan(c.text()) => {
+                emit(c.text().as_bytes(), CsvText::Plain);
+            }
+            _ => small(emit, timespan_text(t)),
+        },
         Value::Guid(g) => match row.cell(i) {
             Some(c) if canonical_guid(c.text()) => emit(c.text().as_bytes(), CsvText::Plain),
             _ => small(emit, guid_text(g)),
@@ -1145,6 +1246,65 @@ mod tests {
             }
         }
         assert!(n > 50_000, "{n}");
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut n = 0;
+        for k in 0..300_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let t = match k % 4 {
+                // Random texts of the bytes that matter.
+                0 => {
+                    let alphabet = b"0123456789:.-";
+                    let len = (x % 20) as usize;
+                    (0..len)
+                        .map(|j| alphabet[((x >> (3 * (j % 20))) % 13) as usize] as char)
+                        .collect::<String>()
+                }
+                // Near-canonical texts.
+                _ => {
+                    let sign = if x & 1 == 1 { "-" } else { "" };
+                    let days = match (x >> 1) % 4 {
+                        0 => String::new(),
+                        1 => format!("{}.", (x >> 8) % 10_000_000),
+                        2 => format!("0{}.", (x >> 8) % 100),
+                        _ => format!("{}.", (x >> 8) % 100_000_000),
+                    };
+                    let frac = match (x >> 3) % 4 {
+                        0 => String::new(),
+                        1 => format!(".{:07}", (x >> 16) % 10_000_000),
+                        2 => ".0000000".to_owned(),
+                        _ => format!(".{}", (x >> 16) % 1000),
+                    };
+                    format!(
+                        "{sign}{days}{:02}:{:02}:{:02}{frac}",
+                        (x >> 24) % 26,
+                        (x >> 32) % 62,
+                        (x >> 40) % 62
+                    )
+                }
+            };
+            if canonical_timespan(&t) {
+                n += 1;
+                let ts = TimeSpan::parse(&t).unwrap_or_else(|| panic!("{t}"));
+                assert_eq!(timespan_text(ts).bytes(), t.as_bytes(), "{t}");
+            }
+        }
+        assert!(n > 50_000, "{n}");
+        for t in [
+            "00:00:00",
+            "-00:00:00",
+            "-00:00:00.0000001",
+            "1.00:00:00",
+            "-0.00:00:00",
+        ] {
+            let ts = TimeSpan::parse(t).unwrap();
+            assert_eq!(
+                canonical_timespan(t),
+                timespan_text(ts).bytes() == t.as_bytes(),
+                "{t}"
+            );
+        }
         const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
         let old = |t: &str| {
             t.len() == 28
