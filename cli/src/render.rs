@@ -73,11 +73,27 @@ macro_rules! small {
     }};
 }
 
-/// Writes `value` as `width` digits at `at`.
+/// `00` to `99`.
+static PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// Writes `value` as `width` digits at `at`: two digits a division.
 fn put_digits(buf: &mut [u8], at: usize, width: usize, mut value: u64) {
-    for d in buf[at..at + width].iter_mut().rev() {
-        *d = b'0' + (value % 10) as u8;
-        value /= 10;
+    let mut end = at + width;
+    while end >= at + 2 {
+        buf[end - 2..end].copy_from_slice(&PAIRS[(value % 100) as usize]);
+        value /= 100;
+        end -= 2;
+    }
+    if end > at {
+        buf[at] = b'0' + (value % 10) as u8;
     }
 }
 
@@ -125,16 +141,6 @@ fn guid_text(g: Guid) -> Small {
 /// An integer as text (fast path for the common case): two digits a
 /// division.
 fn int_text(v: i64) -> Small {
-    /// `00` to `99`.
-    static PAIRS: [[u8; 2]; 100] = {
-        let mut t = [[0u8; 2]; 100];
-        let mut i = 0;
-        while i < 100 {
-            t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-            i += 1;
-        }
-        t
-    };
     let mut s = Small::new();
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
@@ -342,6 +348,20 @@ pub(crate) fn push_entries(out: &mut Vec<u8>, raw: Option<&str>) {
 /// The text was validated by the decoder.
 pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
     let bytes = raw.as_bytes();
+    // Text without a byte up to a space (so without whitespace) is its own
+    // minified form: eight bytes at a time, no string to follow.
+    let mut words = bytes.chunks_exact(8);
+    let mut blank = false;
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if first_below(w, b' ' + 1) != 0 {
+            blank = true;
+            break;
+        }
+    }
+    if !blank && !words.remainder().iter().any(|&b| b <= b' ') {
+        return Cow::Borrowed(raw);
+    }
     // The first whitespace byte outside strings, if any: string contents
     // are skipped with memchr.
     let mut in_str = false;
@@ -354,12 +374,24 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
             // Skip to the closing quote.
             let mut j = i + 1;
             loop {
-                match memchr::memchr2(b'"', b'\\', &bytes[j.min(bytes.len())..]) {
-                    Some(k) if bytes[j + k] == b'\\' => j += k + 2,
-                    Some(k) => {
-                        j += k + 1;
+                // Eight bytes at a time up to a quote or a backslash
+                // (strings are short: no call).
+                while let Some(w) = bytes.get(j..j + 8) {
+                    let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+                    let m = first_is(w, b'"') | first_is(w, b'\\');
+                    if m != 0 {
+                        j += (m.trailing_zeros() / 8) as usize;
                         break;
                     }
+                    j += 8;
+                }
+                match bytes.get(j) {
+                    Some(b'\\') => j += 2,
+                    Some(b'"') => {
+                        j += 1;
+                        break;
+                    }
+                    Some(_) => j += 1,
                     None => return Cow::Borrowed(raw),
                 }
             }
@@ -411,6 +443,15 @@ pub(crate) fn first_is(w: u64, b: u8) -> u64 {
     const HI: u64 = 0x8080_8080_8080_8080;
     let x = w ^ (LO * u64::from(b));
     x.wrapping_sub(LO) & !x & HI
+}
+
+/// Some of the eight bytes of `w` are below `n` (at most 128): the first
+/// of them has its high bit set, as [`first_is`].
+#[inline(always)]
+fn first_below(w: u64, n: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    w.wrapping_sub(LO * u64::from(n)) & !w & HI
 }
 
 /// [`minify`] from `src` into `dst` from `k` on, each quote written
