@@ -191,9 +191,17 @@ impl RowFormat for Csv {
             first = false;
             match class {
                 CsvText::Plain if plain_safe => push_bytes(t, f),
-                // Only the delimiter can make it quoted.
-                CsvText::NoQuote if only_delimiter && memchr::memchr(delimiter, f).is_none() => {
-                    push_bytes(t, f);
+                // Only the delimiter can make it quoted, and there is no
+                // quote to double.
+                CsvText::NoQuote if only_delimiter => {
+                    if has_byte(f, delimiter) {
+                        t.reserve(f.len() + 2);
+                        t.push(b'"');
+                        t.extend_from_slice(f);
+                        t.push(b'"');
+                    } else {
+                        push_bytes(t, f);
+                    }
                 }
                 CsvText::Json => self.json_field(t, f),
                 _ => self.field(t, f),
@@ -214,6 +222,20 @@ impl RowFormat for Csv {
 
 pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out) -> io::Result<u8> {
     pick::run(input, which, Csv::new(opts), Vec::new(), out)
+}
+
+/// Whether `f` holds `b`: eight bytes at a time inline (the text of a
+/// cell is short: no call).
+#[inline(always)]
+fn has_byte(f: &[u8], b: u8) -> bool {
+    let mut words = f.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if first_is(w, b) != 0 {
+            return true;
+        }
+    }
+    words.remainder().contains(&b)
 }
 
 #[cfg(test)]
