@@ -14,6 +14,9 @@
 # resident set size") over all rounds.
 #
 #   bash benches/tool_ratios.sh [MB ...]        e.g. ROUNDS=7 bash benches/tool_ratios.sh 100
+#
+# BIN=path runs that binary instead of building and running the workspace's
+# (e.g. a saved copy of an earlier build, to compare it under the same load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +25,11 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10 100 1000)
 COMMANDS=(stats csv ndjson json)
 
-cargo build -q --release -p kusto-frames-cli --bin kusto-frames
+if [ -z "${BIN:-}" ]; then
+  cargo build -q --release -p kusto-frames-cli --bin kusto-frames
+  BIN=target/release/kusto-frames
+fi
 cargo build -q --release -p kusto-frames-gen --example gen
-BIN=target/release/kusto-frames
 GEN=target/release/examples/gen
 SEED=$((0x6b7573746f21)) # benches/src/inputs.rs SEED
 TMP="$(mktemp -d)"

@@ -18,7 +18,7 @@ use kusto_frames::{CellError, Column, Row};
 use crate::input::Input;
 use crate::out::Out;
 use crate::pick::{self, RowFormat, Which};
-use crate::render::{csv_cell, CsvText};
+use crate::render::{csv_cell, first_is, minify, push_bytes, push_json_field, CsvText};
 
 /// How records are written.
 #[derive(Debug, Clone, Copy)]
@@ -94,36 +94,57 @@ impl Csv {
             t.push(b'"');
             return;
         }
-        // Quotes doubled in one pass over a slice of the output (JSON in a
-        // dynamic value has many).
+        // Quotes doubled in one pass over a slice of the output, eight
+        // bytes at a time up to each quote (JSON in a dynamic value has
+        // many).
         let start = t.len();
-        t.resize(start + 2 * f.len() + 2, 0);
+        let n = f.len();
+        t.resize(start + 2 * n + 2, 0);
         let dst = &mut t[start..];
         dst[0] = b'"';
-        let mut k = 1;
-        let mut words = f.chunks_exact(8);
-        for w in &mut words {
-            let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            if !has_quote(word) {
-                // Eight bytes without a quote: at once.
-                dst[k..k + 8].copy_from_slice(w);
+        let (mut i, mut k) = (0, 1);
+        while i + 8 <= n && k + 8 <= dst.len() {
+            let w = &f[i..i + 8];
+            dst[k..k + 8].copy_from_slice(w);
+            let m = first_is(
+                u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+                b'"',
+            );
+            if m == 0 {
+                i += 8;
                 k += 8;
-                continue;
-            }
-            for &b in w {
-                // Without a branch: quotes are frequent and irregular.
-                dst[k] = b;
-                dst[k + 1] = b'"';
-                k += 1 + usize::from(b == b'"');
+            } else {
+                // Up to and with the quote, then its double.
+                let p = (m.trailing_zeros() / 8) as usize + 1;
+                i += p;
+                k += p;
+                dst[k] = b'"';
+                k += 1;
             }
         }
-        for &b in words.remainder() {
+        for &b in &f[i..] {
+            // Without a branch.
             dst[k] = b;
             dst[k + 1] = b'"';
             k += 1 + usize::from(b == b'"');
         }
         dst[k] = b'"';
         t.truncate(start + k + 1);
+    }
+
+    /// JSON text (`CsvText::Json`) minified, as one field.
+    #[inline]
+    fn json_field(&self, t: &mut Vec<u8>, f: &[u8]) {
+        if self.special[usize::from(b'"')] {
+            // The quote makes a field quoted (as with every writer of the
+            // `csv` crate): in one pass.
+            push_json_field(t, f, &self.special);
+        } else {
+            match core::str::from_utf8(f) {
+                Ok(text) => self.field(t, minify(text).as_bytes()),
+                Err(_) => self.field(t, f),
+            }
+        }
     }
 
     fn record<'a>(&self, t: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
@@ -170,10 +191,19 @@ impl RowFormat for Csv {
             first = false;
             match class {
                 CsvText::Plain if plain_safe => push_bytes(t, f),
-                // Only the delimiter can make it quoted.
-                CsvText::NoQuote if only_delimiter && memchr::memchr(delimiter, f).is_none() => {
-                    push_bytes(t, f);
+                // Only the delimiter can make it quoted, and there is no
+                // quote to double.
+                CsvText::NoQuote if only_delimiter => {
+                    if has_byte(f, delimiter) {
+                        t.reserve(f.len() + 2);
+                        t.push(b'"');
+                        t.extend_from_slice(f);
+                        t.push(b'"');
+                    } else {
+                        push_bytes(t, f);
+                    }
                 }
+                CsvText::Json => self.json_field(t, f),
                 _ => self.field(t, f),
             }
         };
@@ -194,32 +224,86 @@ pub(crate) fn run(input: &mut Input, which: Which, opts: Options, out: &mut Out)
     pick::run(input, which, Csv::new(opts), Vec::new(), out)
 }
 
-/// Whether one of the eight bytes of `w` is a quote (the classic test for
-/// a zero byte, on `w` xor quotes).
+/// Whether `f` holds `b`: eight bytes at a time inline (the text of a
+/// cell is short: no call).
 #[inline(always)]
-fn has_quote(w: u64) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let x = w ^ (LO * u64::from(b'"'));
-    (x.wrapping_sub(LO) & !x & HI) != 0
-}
-
-/// Appends `f`: a short one without a call to `memcpy`.
-#[inline(always)]
-fn push_bytes(t: &mut Vec<u8>, f: &[u8]) {
-    if f.len() <= 16 {
-        t.reserve(16);
-        for &b in f {
-            t.push(b);
+fn has_byte(f: &[u8], b: u8) -> bool {
+    let mut words = f.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if first_is(w, b) != 0 {
+            return true;
         }
-    } else {
-        t.extend_from_slice(f);
     }
+    words.remainder().contains(&b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dynamic value's JSON in one pass: the same bytes as its minified
+    /// text through `field`, for every delimiter.
+    #[test]
+    fn json_fields_as_minified_fields() {
+        let mut texts: Vec<String> = [
+            "",
+            "1",
+            "-2.5e3",
+            "true",
+            "null",
+            "{}",
+            "[]",
+            "[1,2]",
+            "[ 1 , 2 ]",
+            "{\"a\":1}",
+            "{ \"a\" : [1, \"x y\", {\"b\":null}] }",
+            "\"a,b\"",
+            "\"q\\\"q\"",
+            "\"\\\\\"",
+            "\"tab\\tnl\\n\"",
+            "[\"a long string of more than eight bytes, with a comma\",\"and; a|semicolon\"]",
+            "{\"k\":\"\\\"quoted\\\" words \\\\ and more words\", \"n\" :\n 1.5,\r\n\t\"e\":\"\"}",
+            "\"unterminated string with a \\\"quote\\\"",
+            "[1, \"unterminated \\",
+            "\"é ü 😀\",\t\"x\"",
+            "[1\t,2\n,3\r]",
+            "{\"a\":\"x\ty\"}",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        // Pseudo-random JSON-ish text of the bytes that matter.
+        let alphabet = b"ab1,;|\t \n\r\"\\{}[]:";
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..200 {
+            let mut t = Vec::new();
+            for _ in 0..len % 40 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            texts.push(String::from_utf8(t).unwrap());
+        }
+        for delimiter in [b',', b';', b'\t', b'|', b' '] {
+            let c = Csv::new(Options {
+                delimiter,
+                crlf: false,
+            });
+            for t in &texts {
+                let mut ours = b"x".to_vec();
+                c.json_field(&mut ours, t.as_bytes());
+                let mut theirs = b"x".to_vec();
+                c.field(&mut theirs, minify(t).as_bytes());
+                assert_eq!(
+                    String::from_utf8_lossy(&ours),
+                    String::from_utf8_lossy(&theirs),
+                    "{t:?} delimiter {delimiter}"
+                );
+            }
+        }
+    }
 
     /// The same bytes as `csv::Writer` for records of awkward fields, with
     /// each delimiter and line end.

@@ -19,8 +19,42 @@ use crate::render::{push_cell_json, push_str};
 
 pub(crate) struct Ndjson {
     /// The keys (`"name":`) of the columns last seen, and which columns.
-    keys: Vec<Vec<u8>>,
+    keys: Vec<Key>,
     seen: (usize, usize),
+}
+
+/// A column's key, `"name":`.
+struct Key {
+    /// A key of up to 32 bytes, padded: appended as a fixed 32 bytes (no
+    /// call to `memcpy`), then cut back.
+    short: Option<[u8; 32]>,
+    text: Vec<u8>,
+}
+
+impl Key {
+    fn new(name: &str) -> Self {
+        let mut text = Vec::new();
+        push_str(&mut text, name);
+        text.push(b':');
+        let short = (text.len() <= 32).then(|| {
+            let mut b = [0u8; 32];
+            b[..text.len()].copy_from_slice(&text);
+            b
+        });
+        Key { short, text }
+    }
+
+    #[inline(always)]
+    fn push_to(&self, t: &mut Vec<u8>) {
+        match &self.short {
+            Some(b) => {
+                let at = t.len();
+                t.extend_from_slice(b);
+                t.truncate(at + self.text.len());
+            }
+            None => t.extend_from_slice(&self.text),
+        }
+    }
 }
 
 impl Ndjson {
@@ -30,15 +64,7 @@ impl Ndjson {
             return;
         }
         self.seen = id;
-        self.keys = cols
-            .iter()
-            .map(|c| {
-                let mut k = Vec::new();
-                push_str(&mut k, c.name());
-                k.push(b':');
-                k
-            })
-            .collect();
+        self.keys = cols.iter().map(|c| Key::new(c.name())).collect();
     }
 }
 
@@ -72,7 +98,7 @@ impl RowFormat for Ndjson {
                 t.push(b',');
             }
             match self.keys.get(j) {
-                Some(k) => t.extend_from_slice(k),
+                Some(k) => k.push_to(t),
                 None => {
                     push_str(t, &format!("#{j}"));
                     t.push(b':');

@@ -25,6 +25,33 @@ impl Small {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
+
+    /// Appends the text to `out`: a fixed 32 bytes at once (no call to
+    /// `memcpy`), then cut back.
+    #[inline(always)]
+    pub(crate) fn push_to(&self, out: &mut Vec<u8>) {
+        match <&[u8; 32]>::try_from(&self.buf[..32]) {
+            Ok(head) if self.len <= 32 => {
+                let at = out.len();
+                out.extend_from_slice(head);
+                out.truncate(at + self.len);
+            }
+            _ => out.extend_from_slice(self.bytes()),
+        }
+    }
+}
+
+/// Appends `f`: a short one without a call to `memcpy`.
+#[inline(always)]
+pub(crate) fn push_bytes(t: &mut Vec<u8>, f: &[u8]) {
+    if f.len() <= 16 {
+        t.reserve(16);
+        for &b in f {
+            t.push(b);
+        }
+    } else {
+        t.extend_from_slice(f);
+    }
 }
 
 impl core::fmt::Write for Small {
@@ -46,11 +73,27 @@ macro_rules! small {
     }};
 }
 
-/// Writes `value` as `width` digits at `at`.
+/// `00` to `99`.
+static PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// Writes `value` as `width` digits at `at`: two digits a division.
 fn put_digits(buf: &mut [u8], at: usize, width: usize, mut value: u64) {
-    for d in buf[at..at + width].iter_mut().rev() {
-        *d = b'0' + (value % 10) as u8;
-        value /= 10;
+    let mut end = at + width;
+    while end >= at + 2 {
+        buf[end - 2..end].copy_from_slice(&PAIRS[(value % 100) as usize]);
+        value /= 100;
+        end -= 2;
+    }
+    if end > at {
+        buf[at] = b'0' + (value % 10) as u8;
     }
 }
 
@@ -95,19 +138,24 @@ fn guid_text(g: Guid) -> Small {
     s
 }
 
-/// An integer as text (fast path for the common case).
+/// An integer as text (fast path for the common case): two digits a
+/// division.
 fn int_text(v: i64) -> Small {
     let mut s = Small::new();
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     let mut m = v.unsigned_abs();
-    loop {
+    while m >= 100 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[(m % 100) as usize]);
+        m /= 100;
+    }
+    if m >= 10 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[m as usize]);
+    } else {
         i -= 1;
-        tmp[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
+        tmp[i] = b'0' + m as u8;
     }
     if v < 0 {
         s.buf[0] = b'-';
@@ -300,6 +348,20 @@ pub(crate) fn push_entries(out: &mut Vec<u8>, raw: Option<&str>) {
 /// The text was validated by the decoder.
 pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
     let bytes = raw.as_bytes();
+    // Text without a byte up to a space (so without whitespace) is its own
+    // minified form: eight bytes at a time, no string to follow.
+    let mut words = bytes.chunks_exact(8);
+    let mut blank = false;
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if first_below(w, b' ' + 1) != 0 {
+            blank = true;
+            break;
+        }
+    }
+    if !blank && !words.remainder().iter().any(|&b| b <= b' ') {
+        return Cow::Borrowed(raw);
+    }
     // The first whitespace byte outside strings, if any: string contents
     // are skipped with memchr.
     let mut in_str = false;
@@ -312,12 +374,24 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
             // Skip to the closing quote.
             let mut j = i + 1;
             loop {
-                match memchr::memchr2(b'"', b'\\', &bytes[j.min(bytes.len())..]) {
-                    Some(k) if bytes[j + k] == b'\\' => j += k + 2,
-                    Some(k) => {
-                        j += k + 1;
+                // Eight bytes at a time up to a quote or a backslash
+                // (strings are short: no call).
+                while let Some(w) = bytes.get(j..j + 8) {
+                    let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+                    let m = first_is(w, b'"') | first_is(w, b'\\');
+                    if m != 0 {
+                        j += (m.trailing_zeros() / 8) as usize;
                         break;
                     }
+                    j += 8;
+                }
+                match bytes.get(j) {
+                    Some(b'\\') => j += 2,
+                    Some(b'"') => {
+                        j += 1;
+                        break;
+                    }
+                    Some(_) => j += 1,
                     None => return Cow::Borrowed(raw),
                 }
             }
@@ -360,6 +434,121 @@ pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
     )
 }
 
+/// The first byte of the eight in `w` that is `b` (from the low end): its
+/// high bit set, and maybe higher bytes' (the classic test for a zero byte,
+/// on `w` xor `b`s: exact up to the first hit).
+#[inline(always)]
+pub(crate) fn first_is(w: u64, b: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (LO * u64::from(b));
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Some of the eight bytes of `w` are below `n` (at most 128): the first
+/// of them has its high bit set, as [`first_is`].
+#[inline(always)]
+fn first_below(w: u64, n: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    w.wrapping_sub(LO * u64::from(n)) & !w & HI
+}
+
+/// [`minify`] from `src` into `dst` from `k` on, each quote written
+/// twice (CSV); returns where the text ends in `dst` and whether a string
+/// (a quote) was met. `dst` must hold `2 * src.len()` bytes past `k`.
+/// String contents are copied eight bytes at a time up to the next quote
+/// or backslash.
+#[inline(always)]
+fn minify_doubled(src: &[u8], dst: &mut [u8], mut k: usize) -> (usize, bool) {
+    let n = src.len();
+    let mut i = 0;
+    let mut quote = false;
+    while i < n {
+        let c = src[i];
+        i += 1;
+        match c {
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            b'"' => {}
+            _ => {
+                dst[k] = c;
+                k += 1;
+                continue;
+            }
+        }
+        // A string: up to its closing quote, as is but for the quotes.
+        quote = true;
+        dst[k] = b'"';
+        dst[k + 1] = b'"';
+        k += 2;
+        loop {
+            if i + 8 <= n && k + 8 <= dst.len() {
+                let chunk = &src[i..i + 8];
+                dst[k..k + 8].copy_from_slice(chunk);
+                let w = u64::from_le_bytes([
+                    chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+                ]);
+                let m = first_is(w, b'"') | first_is(w, b'\\');
+                if m == 0 {
+                    i += 8;
+                    k += 8;
+                    continue;
+                }
+                let p = (m.trailing_zeros() / 8) as usize;
+                i += p;
+                k += p;
+            }
+            let Some(&c) = src.get(i) else {
+                return (k, quote);
+            };
+            dst[k] = c;
+            i += 1;
+            k += 1;
+            if c == b'"' {
+                dst[k] = b'"';
+                k += 1;
+                break;
+            }
+            if c == b'\\' {
+                if let Some(&e) = src.get(i) {
+                    dst[k] = e;
+                    i += 1;
+                    k += 1;
+                    if e == b'"' {
+                        dst[k] = b'"';
+                        k += 1;
+                    }
+                }
+            }
+        }
+    }
+    (k, quote)
+}
+
+/// Appends `raw` (JSON text) minified as one CSV field: what
+/// `csv.field(minify(raw))` writes, in one pass. `special` is the bytes
+/// that make a field quoted (the quote among them); quoted when the text
+/// has a string (so a quote) or a special byte outside strings.
+#[inline]
+pub(crate) fn push_json_field(out: &mut Vec<u8>, src: &[u8], special: &[bool; 256]) {
+    let n = src.len();
+    let start = out.len();
+    out.resize(start + 2 * n + 2, 0);
+    let dst = &mut out[start..];
+    dst[0] = b'"';
+    let (k, quote) = minify_doubled(src, dst, 1);
+    // Outside strings: only what was written is seen (whitespace went).
+    let special_outside = !quote && dst[1..k].iter().any(|&b| special[usize::from(b)]);
+    if quote || special_outside {
+        dst[k] = b'"';
+        out.truncate(start + k + 1);
+    } else {
+        // No quote was met, so none was doubled: the text, unquoted.
+        out.copy_within(start + 1..start + k, start);
+        out.truncate(start + k - 1);
+    }
+}
+
 /// Cell `i` of `row` in its canonical typed form as JSON: bool, int and
 /// long as integers, real as a number or `"NaN"`, `"Infinity"`,
 /// `"-Infinity"`, decimal as a string of its text, string, datetime
@@ -398,6 +587,11 @@ pub(crate) fn push_cell_json(out: &mut Vec<u8>, row: &Row<'_>, i: usize) -> Resu
             // The common cases whose canonical form is the text as sent.
             match (&v, row.cell(i)) {
                 (Value::Long(_) | Value::Int(_), Some(c)) if canonical_int(c) => {
+                    out.extend_from_slice(c.raw().as_bytes());
+                }
+                (Value::Real(_), Some(c))
+                    if c.kind() == CellKind::Number && canonical_real(c.raw()) =>
+                {
                     out.extend_from_slice(c.raw().as_bytes());
                 }
                 (Value::String(_) | Value::Decimal(_), Some(c)) if plain_string(c) => {
@@ -518,15 +712,121 @@ fn plain_string(c: Cell<'_>) -> bool {
 #[inline(always)]
 fn canonical_datetime(t: &str) -> bool {
     const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
-    let t = t.as_bytes();
-    t.len() == 28
-        && t.iter().zip(PATTERN).all(|(&b, &p)| {
-            if p == b'0' {
-                b.is_ascii_digit()
-            } else {
-                b == p
+    /// Per byte: the lowest byte allowed, and how many above it.
+    const RANGE: ([u8; 28], [u8; 28]) = {
+        let mut lo = [0u8; 28];
+        let mut span = [0u8; 28];
+        let mut j = 0;
+        while j < 28 {
+            lo[j] = PATTERN[j];
+            if PATTERN[j] == b'0' {
+                span[j] = 9;
             }
-        })
+            j += 1;
+        }
+        (lo, span)
+    };
+    let Ok(t) = <&[u8; 28]>::try_from(t.as_bytes()) else {
+        return false;
+    };
+    let mut ok = true;
+    for ((&b, &lo), &span) in t.iter().zip(&RANGE.0).zip(&RANGE.1) {
+        // Without a branch a byte.
+        ok &= b.wrapping_sub(lo) <= span;
+    }
+    ok
+}
+
+/// The text of a JSON number that reads as a `real` whose shortest
+/// round-trip text ([`finite`]) is that same text: `0.0`, or
+/// `[-]I.F` with at most 15 digits (so that no other text of as many
+/// digits or fewer reads as the same `f64`: these are its shortest
+/// digits), `I` without leading zeros, `F` ending in a non-zero digit or
+/// `0` alone, and at least `0.001` (ryu writes those without an exponent:
+/// `I.F`, `0.00F`; an integer `I.0`).
+#[inline(always)]
+fn canonical_real(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let b = match b.split_first() {
+        Some((b'-', rest)) => rest,
+        _ => b,
+    };
+    if b.len() > 16 || b.len() < 3 {
+        return false;
+    }
+    let Some(dot) = b.iter().position(|&c| c == b'.') else {
+        return false;
+    };
+    let (int, frac) = (&b[..dot], &b[dot + 1..]);
+    let digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    if !digits(int) || !digits(frac) {
+        return false;
+    }
+    let last_ok = frac == b"0" || frac[frac.len() - 1] != b'0';
+    if int == b"0" {
+        // 0.0 (positive only), or 0.001 to 0.999...
+        if frac == b"0" {
+            return raw == "0.0";
+        }
+        let zeros = frac.iter().take_while(|&&c| c == b'0').count();
+        last_ok && zeros <= 2
+    } else {
+        int[0] != b'0' && last_ok
+    }
+}
+
+/// The text of a timespan that parsed is already its canonical form
+/// [`timespan_text`], `[-][d.]hh:mm:ss[.fffffff]`: days without leading
+/// zeros and at most 7 digits (in range), hours below 24, minutes and
+/// seconds below 60, a fraction of 7 digits not all zero, no `-` on zero.
+#[inline(always)]
+fn canonical_timespan(t: &str) -> bool {
+    let b = t.as_bytes();
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let two = |p: &[u8], max: u8| {
+        p.len() == 2 && p[0].is_ascii_digit() && p[1].is_ascii_digit() && {
+            (p[0] - b'0') * 10 + (p[1] - b'0') <= max
+        }
+    };
+    let (core, frac) = match b.len().checked_sub(8) {
+        Some(dot) if b.len() >= 16 && b[dot] == b'.' => (&b[..dot], Some(&b[dot + 1..])),
+        _ => (b, None),
+    };
+    let Some(split) = core.len().checked_sub(8) else {
+        return false;
+    };
+    let (days, hms) = core.split_at(split);
+    let hms_ok = two(&hms[..2], 23)
+        && hms[2] == b':'
+        && two(&hms[3..5], 59)
+        && hms[5] == b':'
+        && two(&hms[6..], 59);
+    if !hms_ok {
+        return false;
+    }
+    let days_zero = match days.split_last() {
+        None => true,
+        Some((b'.', d)) => {
+            if d.is_empty() || d.len() > 7 || d[0] == b'0' || !d.iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            false
+        }
+        Some(_) => return false,
+    };
+    let frac_zero = match frac {
+        None => true,
+        Some(f) => {
+            if !f.iter().all(u8::is_ascii_digit) || f.iter().all(|&c| c == b'0') {
+                return false;
+            }
+            false
+        }
+    };
+    !(neg && days_zero && frac_zero && hms == b"00:00:00")
 }
 
 /// The text of a guid that parsed is already lowercase.
@@ -540,12 +840,12 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => out.extend_from_slice(int_text(i64::from(*i)).bytes()),
-        Value::Long(i) => out.extend_from_slice(int_text(*i).bytes()),
+        Value::Int(i) => int_text(i64::from(*i)).push_to(out),
+        Value::Long(i) => int_text(*i).push_to(out),
         Value::Real(f) => {
             let (t, is_number) = real(*f);
             if is_number {
-                out.extend_from_slice(t.bytes());
+                t.push_to(out);
             } else {
                 out.push(b'"');
                 out.extend_from_slice(t.bytes());
@@ -556,10 +856,10 @@ fn push_value_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::String(s) => push_str(out, s),
         Value::DateTime(d) => {
             out.push(b'"');
-            out.extend_from_slice(datetime_text(*d).bytes());
+            datetime_text(*d).push_to(out);
             out.push(b'"');
         }
-        Value::TimeSpan(t) => out.extend_from_slice(int_text(t.ticks()).bytes()),
+        Value::TimeSpan(t) => int_text(t.ticks()).push_to(out),
         Value::Guid(g) => {
             out.push(b'"');
             out.extend_from_slice(guid_text(*g).bytes());
@@ -605,6 +905,8 @@ pub(crate) enum CsvText {
     /// Only ASCII letters, digits and `+-.:` (numbers, dates, guids,
     /// bools), or nothing.
     Plain,
+    /// JSON text (UTF-8), to be written minified (see [`push_json_field`]).
+    Json,
 }
 
 /// Cell `i` of `row` as Kusto's own CSV export writes it, handed to `emit`
@@ -665,14 +967,24 @@ pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
             Some(c) if canonical_int(c) => emit(c.raw().as_bytes(), CsvText::Plain),
             _ => small(emit, int_text(n)),
         },
-        Value::Real(f) => small(emit, real(f).0),
+        Value::Real(f) => match row.cell(i) {
+            Some(c) if c.kind() == CellKind::Number && canonical_real(c.raw()) => {
+                emit(c.raw().as_bytes(), CsvText::Plain);
+            }
+            _ => small(emit, real(f).0),
+        },
         Value::Decimal(d) => emit(d.text().as_bytes(), CsvText::Any),
         Value::String(s) => emit(s.as_bytes(), CsvText::Any),
         Value::DateTime(d) => match row.cell(i) {
             Some(c) if canonical_datetime(c.text()) => emit(c.text().as_bytes(), CsvText::Plain),
             _ => small(emit, datetime_text(d)),
         },
-        Value::TimeSpan(t) => small(emit, timespan_text(t)),
+        Value::TimeSpan(t) => match row.cell(i) {
+            Some(c) if c.kind() == CellKind::String && canonical_timespan(c.text()) => {
+                emit(c.text().as_bytes(), CsvText::Plain);
+            }
+            _ => small(emit, timespan_text(t)),
+        },
         Value::Guid(g) => match row.cell(i) {
             Some(c) if canonical_guid(c.text()) => emit(c.text().as_bytes(), CsvText::Plain),
             _ => small(emit, guid_text(g)),
@@ -697,7 +1009,7 @@ pub(crate) fn csv_cell<F: FnMut(&[u8], CsvText)>(
                 }
             }
             CellKind::Null => emit(b"", CsvText::Plain),
-            _ => emit(minify(d.raw()).as_bytes(), CsvText::Any),
+            _ => emit(d.raw().as_bytes(), CsvText::Json),
         },
         Value::Other(c) => emit(sent_field(c).bytes(), CsvText::Any),
     }
@@ -911,6 +1223,161 @@ mod tests {
         let text = " [ 1 , \"a b\\\" c\" , { \"é\" : \"\\\\\" } ] ";
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(minify(text), serde_json::to_string(&v).unwrap());
+    }
+
+    /// A real whose text is taken as it came is one whose shortest
+    /// round-trip text is that text; and the datetime pattern is exact.
+    #[test]
+    fn canonical_texts() {
+        let mut texts: Vec<String> = [
+            "0.0",
+            "-0.0",
+            "0.5",
+            "0.05",
+            "0.005",
+            "0.0005",
+            "0.00005",
+            "1.0",
+            "10.0",
+            "100.0",
+            "1.10",
+            "1.5",
+            "-1.5",
+            "00.5",
+            "01.5",
+            "1.",
+            ".5",
+            "1e5",
+            "1.5e3",
+            "5",
+            "-5",
+            "123456789012345.0",
+            "12345678901234.0",
+            "1234567890123.5",
+            "0.123456789012345",
+            "0.1234567890123456",
+            "0.000",
+            "0.010",
+            "9007199254740993.0",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 17) as usize + 1;
+            let mantissa = (x >> 8) % 10u64.pow(digits.min(18) as u32);
+            let point = ((x >> 60) as usize) % (digits + 1);
+            let m = format!("{mantissa:0digits$}");
+            let (a, b) = m.split_at(digits - point.min(digits));
+            let b = if b.is_empty() { "0" } else { b };
+            let a = if a.is_empty() { "0" } else { a };
+            let sign = if x & 1 == 1 { "-" } else { "" };
+            texts.push(format!("{sign}{a}.{b}"));
+        }
+        let mut n = 0;
+        for t in &texts {
+            if canonical_real(t) {
+                n += 1;
+                let f: f64 = t.parse().unwrap();
+                assert_eq!(real(f).0.bytes(), t.as_bytes(), "{t}");
+            }
+        }
+        assert!(n > 50_000, "{n}");
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut n = 0;
+        for k in 0..300_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let t = match k % 4 {
+                // Random texts of the bytes that matter.
+                0 => {
+                    let alphabet = b"0123456789:.-";
+                    let len = (x % 20) as usize;
+                    (0..len)
+                        .map(|j| alphabet[((x >> (3 * (j % 20))) % 13) as usize] as char)
+                        .collect::<String>()
+                }
+                // Near-canonical texts.
+                _ => {
+                    let sign = if x & 1 == 1 { "-" } else { "" };
+                    let days = match (x >> 1) % 4 {
+                        0 => String::new(),
+                        1 => format!("{}.", (x >> 8) % 10_000_000),
+                        2 => format!("0{}.", (x >> 8) % 100),
+                        _ => format!("{}.", (x >> 8) % 100_000_000),
+                    };
+                    let frac = match (x >> 3) % 4 {
+                        0 => String::new(),
+                        1 => format!(".{:07}", (x >> 16) % 10_000_000),
+                        2 => ".0000000".to_owned(),
+                        _ => format!(".{}", (x >> 16) % 1000),
+                    };
+                    format!(
+                        "{sign}{days}{:02}:{:02}:{:02}{frac}",
+                        (x >> 24) % 26,
+                        (x >> 32) % 62,
+                        (x >> 40) % 62
+                    )
+                }
+            };
+            if canonical_timespan(&t) {
+                n += 1;
+                let ts = TimeSpan::parse(&t).unwrap_or_else(|| panic!("{t}"));
+                assert_eq!(timespan_text(ts).bytes(), t.as_bytes(), "{t}");
+            }
+        }
+        assert!(n > 50_000, "{n}");
+        for t in [
+            "00:00:00",
+            "-00:00:00",
+            "-00:00:00.0000001",
+            "1.00:00:00",
+            "-0.00:00:00",
+        ] {
+            let ts = TimeSpan::parse(t).unwrap();
+            assert_eq!(
+                canonical_timespan(t),
+                timespan_text(ts).bytes() == t.as_bytes(),
+                "{t}"
+            );
+        }
+        const PATTERN: &[u8; 28] = b"0000-00-00T00:00:00.0000000Z";
+        let old = |t: &str| {
+            t.len() == 28
+                && t.bytes().zip(PATTERN).all(|(b, &p)| {
+                    if p == b'0' {
+                        b.is_ascii_digit()
+                    } else {
+                        b == p
+                    }
+                })
+        };
+        for t in [
+            "2022-11-19T07:28:28.5539512Z",
+            "2022-11-19T07:28:28.553951Z",
+            "2022-11-19 07:28:28.5539512Z",
+            "2022-11-19T07:28:28.5539512z",
+            "2022-11-19T07:28:28.553951/Z",
+            "2022-11-19T07:28:28.553951:Z",
+            "/022-11-19T07:28:28.5539512Z",
+            "2022-11-19T07:28:28.5539512ZZ",
+        ] {
+            assert_eq!(canonical_datetime(t), old(t), "{t}");
+        }
+        for b in 0..=255u8 {
+            for j in 0..28 {
+                let mut t = *b"2022-11-19T07:28:28.5539512Z";
+                t[j] = b;
+                if let Ok(t) = core::str::from_utf8(&t) {
+                    assert_eq!(canonical_datetime(t), old(t), "{t}");
+                }
+            }
+        }
     }
 
     /// The quick forms are what converting the cell gives.
