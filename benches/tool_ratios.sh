@@ -17,13 +17,17 @@
 #
 # BIN=path runs that binary instead of building and running the workspace's
 # (e.g. a saved copy of an earlier build, to compare it under the same load).
+# COMMANDS="stats arrow parquet" times other commands (stats first: the
+# ratios are to it); arrow and parquet are run with `--datetime-unit us`
+# (the input's datetimes span years 1 to 9999) and parquet writes a
+# temporary file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS="${ROUNDS:-5}"
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10 100 1000)
-COMMANDS=(stats csv ndjson json)
+read -r -a COMMANDS <<<"${COMMANDS:-stats csv ndjson json}"
 
 if [ -z "${BIN:-}" ]; then
   cargo build -q --release -p kusto-frames-cli --bin kusto-frames
@@ -45,7 +49,12 @@ for mb in "${SIZES[@]}"; do
   : >"$TMP/times"
   for ((r = 1; r <= rounds; r++)); do
     for cmd in "${COMMANDS[@]}"; do
-      /usr/bin/time -f "%e %M %U %S" -o "$TMP/one" "$BIN" "$cmd" "$body" >/dev/null 2>"$TMP/err" || {
+      case "$cmd" in
+        arrow) args=(arrow --datetime-unit us) ;;
+        parquet) args=(parquet --datetime-unit us -o "$TMP/out.parquet") ;;
+        *) args=("$cmd") ;;
+      esac
+      /usr/bin/time -f "%e %M %U %S" -o "$TMP/one" "$BIN" "${args[@]}" "$body" >/dev/null 2>"$TMP/err" || {
         code=$?
         # 1: the response reports errors (not these inputs); anything else fails.
         if [ "$code" -ne 1 ]; then cat "$TMP/err" >&2; exit 1; fi
