@@ -229,7 +229,6 @@ pub(super) fn parse_timespan(b: &[u8]) -> Result<TimeSpan, ValueErrorKind> {
         .ok_or(OutOfRange)
 }
 
-/// `Guid::parse`.
 /// [`super::convert`] of a string cell, as it was before string cells
 /// got their own dispatch ([`super::convert_string`]).
 pub(super) fn convert_string_cell(ty: ScalarType, cell: Cell<'_>) -> Result<Value<'_>, ValueError> {
@@ -268,6 +267,7 @@ pub(super) fn convert_string_cell(ty: ScalarType, cell: Cell<'_>) -> Result<Valu
     }
 }
 
+/// `Guid::parse`.
 pub(super) fn guid(s: &str) -> Option<Guid> {
     let b = s.as_bytes();
     if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| !byte_is(b, i, b'-')) {
