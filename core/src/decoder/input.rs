@@ -287,25 +287,7 @@ impl Decoder {
                 return self.feed_skipping(chunk, skip);
             }
         }
-        let mut acc = core::mem::take(&mut self.input.acc);
-        let joined = self.input.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
-        if joined {
-            self.compact(&mut acc);
-            acc.extend_from_slice(chunk);
-        } else {
-            // Back to decoding in place.
-            self.release(&mut acc);
-        }
-        let pos = if joined { self.input.acc_pos } else { 0 };
-        self.input.joined = joined;
-        Feed {
-            dec: self,
-            chunk,
-            pos,
-            done: false,
-            acc,
-            end: false,
-        }
+        self.arm(chunk, 0)
     }
 
     /// [`Decoder::feed`] at the start of the body, when its first `skip`
@@ -318,15 +300,26 @@ impl Decoder {
         chunk: &'c [u8],
         skip: usize,
     ) -> Feed<'d, 'c> {
+        self.arm(chunk, skip)
+    }
+
+    /// The feed of `chunk`, whose first `skip` bytes are not decoded (see
+    /// [`Decoder::feed_skipping`]; 0 for every feed but the body's first):
+    /// joined to the bytes before it, or decoded in place.
+    #[inline(always)]
+    fn arm<'d, 'c>(&'d mut self, chunk: &'c [u8], skip: usize) -> Feed<'d, 'c> {
         let mut acc = core::mem::take(&mut self.input.acc);
         let joined = self.input.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
         if joined {
             if acc.is_empty() {
-                // Nothing decoded yet: the join buffer starts after them.
+                // Nothing decoded yet: the join buffer starts after the
+                // skipped bytes.
                 self.lexer.base += skip as u64;
             }
+            self.compact(&mut acc);
             acc.extend_from_slice(chunk.get(skip..).unwrap_or(&[]));
         } else {
+            // Back to decoding in place.
             self.release(&mut acc);
         }
         let pos = if joined { self.input.acc_pos } else { skip };
