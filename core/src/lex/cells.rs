@@ -4,14 +4,15 @@ use super::*;
 
 impl Lexer {
     /// Fast path for the cells of an open row (its `[` consumed, an outer
-    /// capture active, no token in progress). Consumes whole clean scalar
-    /// cells (ASCII strings without escapes, numbers, literals) and their
-    /// separators, pushing their spans, and stops before anything else (an
-    /// escape, a non-ASCII byte, a nested value, a token cut by the chunk or
-    /// the row limit, any malformed input), leaving the lexer exactly as the
-    /// token-by-token path would have: that path then takes over, so errors
-    /// and their offsets are the same. Returns the row's logical end when it
-    /// consumed the row's `]`.
+    /// capture active, no token in progress). Consumes whole cells
+    /// (strings, numbers, literals, nested values the kernel takes) and
+    /// their separators, through the same grammars as the token path,
+    /// pushing their spans, and stops before anything else (a nested value
+    /// near the chunk's end, a token cut by the row limit, any malformed
+    /// input), leaving the lexer where the token path goes on: that path
+    /// then takes over, so errors and their offsets are the same. A string
+    /// the chunk's end cuts is handed to the token path with its progress.
+    /// Returns the row's logical end when it consumed the row's `]`.
     ///
     /// With `join` (the decoder joins small chunks, see `Decoder::feed`),
     /// the rest of a row that the chunk's end cuts waits for the next
@@ -167,14 +168,19 @@ impl Lexer {
                             self.unesc.truncate(from);
                             return self.hold(at_value, pos, p);
                         }
-                        Err(StrStop::Cut { escaped, run }) if lim == chunk.len() && !trial => {
-                            // The chunk ends inside this string, cleanly:
-                            // the token path goes on from here, without
-                            // scanning these bytes again, and keeps what
-                            // was unescaped up to `run`.
+                        Err(StrStop::Cut {
+                            escaped,
+                            run,
+                            resume,
+                        }) if lim == chunk.len() && !trial => {
+                            // The chunk ends inside this string: the token
+                            // path goes on from `resume`, without scanning
+                            // the bytes before it again, and keeps what was
+                            // unescaped up to `run`.
                             self.expect = at_value;
-                            self.begin_token(p, TState::Str(Str::Normal), false);
+                            self.begin_token(p, TState::Str, false);
                             self.tok.escaped = escaped;
+                            self.tok.resume = (resume < lim).then(|| resume.wrapping_add(off));
                             if escaped {
                                 self.tok.unesc = Some((from, run.wrapping_add(off)));
                             } else {
@@ -314,24 +320,12 @@ impl Lexer {
             let Some(&b) = c.get(p) else {
                 break None;
             };
-            match (self.expect, b) {
-                (Expect::Value | Expect::ValueOrEnd, b'{' | b'[') => {
-                    if self.nest.depth >= self.nest.max {
-                        break None;
-                    }
-                    let obj = b == b'{';
-                    // Cannot fail: the depth limit was checked above.
-                    let _ = self.push(obj, p);
-                    self.expect = if obj {
-                        Expect::KeyOrEnd
-                    } else {
-                        Expect::ValueOrEnd
-                    };
-                    p += 1;
-                }
-                (Expect::ValueOrEnd | Expect::CommaOrEnd, b']')
-                | (Expect::KeyOrEnd | Expect::CommaOrEnd, b'}') => {
-                    if self.top_is_obj() != (b == b'}') || self.nest.depth <= floor {
+            // The structural grammar; the cell's tokens through the
+            // grammars of their kinds.
+            match self.structure(b, p) {
+                Ok(Shift::Open(_)) => p += 1,
+                Ok(Shift::Close(_)) => {
+                    if self.nest.depth <= floor {
                         break None;
                     }
                     self.nest.depth -= 1;
@@ -341,33 +335,22 @@ impl Lexer {
                         break Some(self.logical(p));
                     }
                 }
-                (Expect::CommaOrEnd, b',') => {
-                    self.expect = if self.top_is_obj() {
-                        Expect::Key
-                    } else {
-                        Expect::Value
-                    };
-                    p += 1;
-                }
-                (Expect::Colon, b':') => {
-                    self.expect = Expect::Value;
-                    p += 1;
-                }
-                (Expect::Key | Expect::KeyOrEnd, b'"') => {
+                Ok(Shift::Separator) => p += 1,
+                Ok(Shift::Scalar { key: true }) => {
                     let Ok((q, _)) = fast_string(c, p + 1, lim, None) else {
                         break None;
                     };
                     self.expect = Expect::Colon;
                     p = q;
                 }
-                (Expect::Value | Expect::ValueOrEnd, _) => {
+                Ok(Shift::Scalar { key: false }) => {
                     let Some(q) = scalar_end(c, p, b) else {
                         break None;
                     };
                     self.after_value();
                     p = q;
                 }
-                _ => break None,
+                Err(_) => break None,
             }
         };
         *pos = p;
@@ -398,18 +381,14 @@ pub(crate) const JOIN_TAIL: usize = 32;
 /// with them (its end is known only from the byte after it), or a proper
 /// beginning of `true`, `false` or `null`.
 pub(super) fn scalar_runs_out(c: &[u8], p: usize, first: u8) -> bool {
-    let word: &[u8] = match first {
-        b't' => TRUE,
-        b'f' => FALSE,
-        b'n' => NULL,
-        b'-' | b'0'..=b'9' => {
-            let mut failed = 0;
-            return number_span(c, p, &mut failed).unwrap_or(failed) == c.len();
-        }
-        _ => return false,
-    };
-    c.get(p..)
-        .is_some_and(|have| have.len() < word.len() && word.starts_with(have))
+    let lim = c.len();
+    match first {
+        b't' => matches!(literal(c, p, lim, TokKind::True, 0), Step::More(_)),
+        b'f' => matches!(literal(c, p, lim, TokKind::False, 0), Step::More(_)),
+        b'n' => matches!(literal(c, p, lim, TokKind::Null, 0), Step::More(_)),
+        b'-' | b'0'..=b'9' => matches!(number(c, p, lim, Num::Start), Step::More(_)),
+        _ => false,
+    }
 }
 
 /// How close to the chunk's end a nested cell starts for the fast path to

@@ -2,7 +2,15 @@
 //! keeps the bytes of the value being captured (one token, or one row) when
 //! it straddles chunks.
 //!
-//! Every byte of the body is looked at once. Token text is handed out as
+//! The grammar is written once: the structure in [`Lexer::structure`],
+//! strings in [`fast_string`], numbers in [`number`], literals in
+//! [`literal`]. The token path and the fast paths ([`Lexer::fast_cells`],
+//! [`Lexer::fast_nested_rest`]) call the same functions; the token path
+//! resumes them where a chunk cut a token.
+//!
+//! Each byte of the body is scanned once, but for a few near a chunk's
+//! end: a character or escape that the chunk cut (scanned again when it is
+//! completed) and a cell held back for the next chunk. Token text is handed out as
 //! *logical* offsets into the current capture: the capture's bytes are the
 //! spill buffer (bytes from earlier chunks) followed by the current chunk
 //! from `cap_chunk_start` on. A token that straddles the boundary is made
@@ -54,48 +62,27 @@ enum Expect {
     Done,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Str {
-    Normal,
-    Esc,
-    /// Reading `n` hex digits of a `\u` escape; `low` when this escape must
-    /// be the low half of a surrogate pair.
-    U {
-        n: u8,
-        acc: u16,
-        low: bool,
-    },
-    /// After a high surrogate: a `\` must follow.
-    AfterHigh,
-    /// After a high surrogate and `\`: a `u` must follow.
-    AfterHighEsc,
-    /// Inside a multi-byte UTF-8 sequence: `need` continuation bytes remain,
-    /// the next one must lie in `lo..=hi`.
-    Utf8 {
-        need: u8,
-        lo: u8,
-        hi: u8,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Num {
-    Minus,
-    Zero,
-    Int,
-    Dot,
-    Frac,
-    E,
-    ESign,
-    Exp,
-}
-
+/// The token in progress: each kind's state in its grammar ([`number`],
+/// [`literal`]; a string's is [`TokenState::resume`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TState {
     None,
-    Str(Str),
+    Str,
     Num(Num),
     Lit { kind: TokKind, i: u8 },
+}
+
+/// What a byte does in the structural grammar (see [`Lexer::structure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shift {
+    /// It opened a container: its token.
+    Open(TokKind),
+    /// It closes the innermost container (not yet closed): its token.
+    Close(TokKind),
+    /// A `,` or `:`, taken.
+    Separator,
+    /// A scalar starts here: an object's key, or a value.
+    Scalar { key: bool },
 }
 
 const TRUE: &[u8] = b"true";
@@ -183,6 +170,10 @@ struct TokenState {
     key: bool,
     /// A string with an escape.
     escaped: bool,
+    /// A string: where its scan goes on, when not where the next bytes
+    /// come (the logical offset of a character or escape that a chunk's
+    /// end cut).
+    resume: Option<usize>,
     /// The string token in progress was unescaped by the fast path up to
     /// a cut: where its output starts in `unesc`, and the logical offset
     /// of the first byte not unescaped yet (the start of a plain run).
@@ -217,6 +208,7 @@ impl Lexer {
                 abs: 0,
                 key: false,
                 escaped: false,
+                resume: None,
                 unesc: None,
             },
             base: 0,
@@ -373,6 +365,7 @@ impl Lexer {
         self.tok.abs = self.base + p as u64;
         self.tok.key = key;
         self.tok.escaped = false;
+        self.tok.resume = None;
         self.tok.unesc = None;
     }
 
@@ -407,7 +400,7 @@ impl Lexer {
             if self.tok.state != TState::None {
                 let lim = self.limit(len);
                 let r = match self.tok.state {
-                    TState::Str(s) => self.scan_str(chunk, &mut p, lim, s),
+                    TState::Str => self.scan_str(chunk, &mut p, lim),
                     TState::Num(n) => self.scan_num(chunk, &mut p, lim, n),
                     TState::Lit { kind, i } => self.scan_lit(chunk, &mut p, lim, kind, i),
                     TState::None => Ok(None),
@@ -442,95 +435,107 @@ impl Lexer {
                 return Ok(None);
             }
             let b = chunk[p];
-            if self.expect == Expect::Start && b != b'{' && b != b'[' {
-                return Err(self.err(ErrorKind::NotAResponse, p));
-            }
-            match self.expect {
-                Expect::Start | Expect::Value | Expect::ValueOrEnd => match b {
-                    b'{' => {
-                        self.push(true, p)?;
-                        self.expect = Expect::KeyOrEnd;
-                        let t = self.structural(TokKind::BeginObj, p);
-                        *pos = p + 1;
-                        return Ok(Some(t));
-                    }
-                    b'[' => {
-                        self.push(false, p)?;
-                        self.expect = Expect::ValueOrEnd;
-                        let t = self.structural(TokKind::BeginArr, p);
-                        *pos = p + 1;
-                        return Ok(Some(t));
-                    }
-                    b'"' => {
-                        self.begin_token(p, TState::Str(Str::Normal), false);
-                        p += 1;
-                    }
-                    b'-' => {
-                        self.begin_token(p, TState::Num(Num::Minus), false);
-                        p += 1;
-                    }
-                    b'0' => {
-                        self.begin_token(p, TState::Num(Num::Zero), false);
-                        p += 1;
-                    }
-                    b'1'..=b'9' => {
-                        self.begin_token(p, TState::Num(Num::Int), false);
-                        p += 1;
-                    }
-                    b't' | b'f' | b'n' => {
-                        let kind = match b {
-                            b't' => TokKind::True,
-                            b'f' => TokKind::False,
-                            _ => TokKind::Null,
-                        };
-                        self.begin_token(p, TState::Lit { kind, i: 1 }, false);
-                        p += 1;
-                    }
-                    b']' if self.expect == Expect::ValueOrEnd => {
-                        return Ok(Some(self.close(TokKind::EndArr, p, pos)));
-                    }
-                    b']' | b'}' if self.expect == Expect::Value && self.nest.depth > 0 => {
-                        return Err(self.err(ErrorKind::TrailingComma, p));
-                    }
-                    _ => return Err(self.err(ErrorKind::Syntax, p)),
-                },
-                Expect::Key | Expect::KeyOrEnd => match b {
-                    b'"' => {
-                        self.begin_token(p, TState::Str(Str::Normal), true);
-                        p += 1;
-                    }
-                    b'}' if self.expect == Expect::KeyOrEnd => {
-                        return Ok(Some(self.close(TokKind::EndObj, p, pos)));
-                    }
-                    b'}' => return Err(self.err(ErrorKind::TrailingComma, p)),
-                    _ => return Err(self.err(ErrorKind::Syntax, p)),
-                },
-                Expect::Colon => {
-                    if b != b':' {
-                        return Err(self.err(ErrorKind::Syntax, p));
-                    }
-                    self.expect = Expect::Value;
-                    p += 1;
+            match self.structure(b, p)? {
+                Shift::Open(kind) => {
+                    let t = self.structural(kind, p);
+                    *pos = p + 1;
+                    return Ok(Some(t));
                 }
-                Expect::CommaOrEnd => match b {
-                    b',' => {
-                        self.expect = if self.top_is_obj() {
-                            Expect::Key
-                        } else {
-                            Expect::Value
-                        };
+                Shift::Close(kind) => return Ok(Some(self.close(kind, p, pos))),
+                Shift::Separator => p += 1,
+                Shift::Scalar { key } => match b {
+                    b'"' => {
+                        self.begin_token(p, TState::Str, key);
                         p += 1;
                     }
-                    b']' if !self.top_is_obj() => {
-                        return Ok(Some(self.close(TokKind::EndArr, p, pos)));
-                    }
-                    b'}' if self.top_is_obj() => {
-                        return Ok(Some(self.close(TokKind::EndObj, p, pos)));
-                    }
-                    _ => return Err(self.err(ErrorKind::Syntax, p)),
+                    b't' => self.begin_token(
+                        p,
+                        TState::Lit {
+                            kind: TokKind::True,
+                            i: 0,
+                        },
+                        false,
+                    ),
+                    b'f' => self.begin_token(
+                        p,
+                        TState::Lit {
+                            kind: TokKind::False,
+                            i: 0,
+                        },
+                        false,
+                    ),
+                    b'n' => self.begin_token(
+                        p,
+                        TState::Lit {
+                            kind: TokKind::Null,
+                            i: 0,
+                        },
+                        false,
+                    ),
+                    _ => self.begin_token(p, TState::Num(Num::Start), false),
                 },
-                Expect::Done => return Err(self.err(ErrorKind::TrailingData, p)),
             }
+        }
+    }
+
+    /// The structural grammar, the one definition that the token path and
+    /// [`Lexer::fast_nested_rest`] use: what byte `b` at chunk index `p`
+    /// (not whitespace) does where the lexer is. A container's opening
+    /// is taken here (the depth limit checked first); a closing is only
+    /// found valid (the caller closes it); a separator is taken; a scalar
+    /// is left to its grammar. On `Err` nothing has changed.
+    #[inline(always)]
+    fn structure(&mut self, b: u8, p: usize) -> Result<Shift, Error> {
+        let fail = |lx: &Lexer, kind| Err(lx.err(kind, p));
+        match self.expect {
+            Expect::Start | Expect::Value | Expect::ValueOrEnd => match b {
+                b'{' | b'[' => {
+                    let obj = b == b'{';
+                    self.push(obj, p)?;
+                    self.expect = if obj {
+                        Expect::KeyOrEnd
+                    } else {
+                        Expect::ValueOrEnd
+                    };
+                    Ok(Shift::Open(if obj {
+                        TokKind::BeginObj
+                    } else {
+                        TokKind::BeginArr
+                    }))
+                }
+                _ if self.expect == Expect::Start => fail(self, ErrorKind::NotAResponse),
+                b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => Ok(Shift::Scalar { key: false }),
+                b']' if self.expect == Expect::ValueOrEnd => Ok(Shift::Close(TokKind::EndArr)),
+                b']' | b'}' if self.nest.depth > 0 && self.expect == Expect::Value => {
+                    fail(self, ErrorKind::TrailingComma)
+                }
+                _ => fail(self, ErrorKind::Syntax),
+            },
+            Expect::Key | Expect::KeyOrEnd => match b {
+                b'"' => Ok(Shift::Scalar { key: true }),
+                b'}' if self.expect == Expect::KeyOrEnd => Ok(Shift::Close(TokKind::EndObj)),
+                b'}' => fail(self, ErrorKind::TrailingComma),
+                _ => fail(self, ErrorKind::Syntax),
+            },
+            Expect::Colon if b == b':' => {
+                self.expect = Expect::Value;
+                Ok(Shift::Separator)
+            }
+            Expect::CommaOrEnd => match b {
+                b',' => {
+                    self.expect = if self.top_is_obj() {
+                        Expect::Key
+                    } else {
+                        Expect::Value
+                    };
+                    Ok(Shift::Separator)
+                }
+                b']' if !self.top_is_obj() => Ok(Shift::Close(TokKind::EndArr)),
+                b'}' if self.top_is_obj() => Ok(Shift::Close(TokKind::EndObj)),
+                _ => fail(self, ErrorKind::Syntax),
+            },
+            Expect::Colon => fail(self, ErrorKind::Syntax),
+            Expect::Done => fail(self, ErrorKind::TrailingData),
         }
     }
 
@@ -583,221 +588,133 @@ impl Lexer {
         }
     }
 
+    /// The string token in progress, from chunk index `*p`: [`fast_string`]
+    /// (the grammar) over the chunk. A character or escape that the last
+    /// chunk's end cut is first completed in the spill, where its bytes
+    /// are: at most 12 bytes (the longest escape, a surrogate pair) are
+    /// moved there from the chunk, the grammar runs over them, and those
+    /// past what it took go back.
     fn scan_str(
         &mut self,
         chunk: &[u8],
         p: &mut usize,
         lim: usize,
-        mut s: Str,
     ) -> Result<Option<Token>, Error> {
-        let mut i = *p;
-        while i < lim {
-            match s {
-                Str::Normal => {
-                    i = plain_run(chunk, i, lim);
-                    if i >= lim {
-                        break;
+        if let Some(r) = self.tok.resume.take() {
+            if r >= self.spill.len() {
+                // Its bytes are still in the chunk: scan again from there.
+                *p = self.chunk_index(r);
+            } else {
+                self.settle(chunk, r, *p);
+                let old = self.spill.len();
+                let q = (*p + 12).min(lim).max(*p);
+                self.settle(chunk, r, q);
+                let end = self.spill.len();
+                // Gives back the moved bytes from logical offset `k` on.
+                let back = |lx: &mut Lexer, k: usize| {
+                    lx.spill.truncate(k);
+                    lx.cap_chunk_start -= end - k;
+                };
+                match fast_string_rest(&self.spill, r, r, end, None) {
+                    Ok((e, escaped)) => {
+                        self.tok.escaped |= escaped;
+                        back(self, e);
+                        *p = self.cap_chunk_start;
+                        return Ok(Some(self.finish_token(chunk, *p, TokKind::Str)));
                     }
-                    let b = chunk[i];
-                    match b {
-                        b'"' => {
-                            *p = i + 1;
-                            return Ok(Some(self.finish_token(chunk, i + 1, TokKind::Str)));
-                        }
-                        b'\\' => {
-                            self.tok.escaped = true;
-                            s = Str::Esc;
-                            i += 1;
-                        }
-                        0x00..=0x1F => {
-                            *p = i;
-                            return Err(self.err(ErrorKind::ControlCharacter, i));
-                        }
-                        0x80.. => {
-                            let Some((need, lo, hi)) = utf8_lead(b) else {
-                                *p = i;
-                                return Err(self.err(ErrorKind::InvalidUtf8, i));
-                            };
-                            s = Str::Utf8 { need, lo, hi };
-                            i += 1;
-                        }
-                        _ => {
-                            *p = i;
-                            return Err(self.err(ErrorKind::InvalidUtf8, i));
-                        }
+                    Err(StrStop::Cut { resume, .. }) if resume < old => {
+                        // Still cut: the chunk ran out first.
+                        self.tok.resume = Some(resume);
+                        *p = q;
+                        return Ok(None);
                     }
-                }
-                Str::Utf8 { need, lo, hi } => {
-                    let b = chunk[i];
-                    if b < lo || b > hi {
-                        *p = i;
-                        return Err(self.err(ErrorKind::InvalidUtf8, i));
+                    Err(StrStop::Cut {
+                        escaped, resume, ..
+                    }) => {
+                        self.tok.escaped |= escaped;
+                        back(self, resume);
+                        *p = self.cap_chunk_start;
                     }
-                    i += 1;
-                    s = if need <= 1 {
-                        Str::Normal
-                    } else {
-                        Str::Utf8 {
-                            need: need - 1,
-                            lo: 0x80,
-                            hi: 0xBF,
-                        }
-                    };
-                }
-                Str::Esc => {
-                    let b = chunk[i];
-                    match b {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => s = Str::Normal,
-                        b'u' => {
-                            s = Str::U {
-                                n: 0,
-                                acc: 0,
-                                low: false,
-                            }
-                        }
-                        _ => {
-                            *p = i;
-                            return Err(self.err(ErrorKind::InvalidEscape, i));
-                        }
+                    Err(StrStop::Bad(kind, at)) => {
+                        *p = self.cap_chunk_start;
+                        let abs = self.tok.abs + (at - self.tok.start) as u64;
+                        return Err(Error::new(kind, abs));
                     }
-                    i += 1;
-                }
-                Str::U { n, acc, low } => {
-                    let b = chunk[i];
-                    let d = match b {
-                        b'0'..=b'9' => b - b'0',
-                        b'a'..=b'f' => b - b'a' + 10,
-                        b'A'..=b'F' => b - b'A' + 10,
-                        _ => {
-                            *p = i;
-                            return Err(self.err(ErrorKind::InvalidEscape, i));
-                        }
-                    };
-                    let acc = (acc << 4) | u16::from(d);
-                    if n < 3 {
-                        s = Str::U { n: n + 1, acc, low };
-                    } else if low {
-                        if !(0xDC00..=0xDFFF).contains(&acc) {
-                            *p = i;
-                            return Err(self.err(ErrorKind::LoneSurrogate, i));
-                        }
-                        s = Str::Normal;
-                    } else if (0xD800..=0xDBFF).contains(&acc) {
-                        s = Str::AfterHigh;
-                    } else if (0xDC00..=0xDFFF).contains(&acc) {
-                        *p = i;
-                        return Err(self.err(ErrorKind::LoneSurrogate, i));
-                    } else {
-                        s = Str::Normal;
-                    }
-                    i += 1;
-                }
-                Str::AfterHigh => {
-                    if chunk[i] != b'\\' {
-                        *p = i;
-                        return Err(self.err(ErrorKind::LoneSurrogate, i));
-                    }
-                    s = Str::AfterHighEsc;
-                    i += 1;
-                }
-                Str::AfterHighEsc => {
-                    if chunk[i] != b'u' {
-                        *p = i;
-                        return Err(self.err(ErrorKind::LoneSurrogate, i));
-                    }
-                    s = Str::U {
-                        n: 0,
-                        acc: 0,
-                        low: true,
-                    };
-                    i += 1;
                 }
             }
         }
-        self.tok.state = TState::Str(s);
-        *p = i;
-        Ok(None)
+        match fast_string(chunk, *p, lim, None) {
+            Ok((q, escaped)) => {
+                self.tok.escaped |= escaped;
+                *p = q;
+                Ok(Some(self.finish_token(chunk, q, TokKind::Str)))
+            }
+            Err(StrStop::Cut {
+                escaped, resume, ..
+            }) => {
+                self.tok.escaped |= escaped;
+                self.tok.resume = (resume < lim).then(|| self.logical(resume));
+                *p = lim;
+                Ok(None)
+            }
+            Err(StrStop::Bad(kind, at)) => {
+                *p = at;
+                Err(self.err(kind, at))
+            }
+        }
     }
 
+    /// The number token in progress, from chunk index `*p`, in state `n` of
+    /// [`number`] (the grammar).
     fn scan_num(
         &mut self,
         chunk: &[u8],
         p: &mut usize,
         lim: usize,
-        mut n: Num,
+        n: Num,
     ) -> Result<Option<Token>, Error> {
-        let mut i = *p;
-        while i < lim {
-            let b = chunk[i];
-            let next = match (n, b) {
-                (Num::Minus, b'0') => Num::Zero,
-                (Num::Minus, b'1'..=b'9') => Num::Int,
-                (Num::Zero, b'0'..=b'9') => {
-                    *p = i;
-                    return Err(self.err(ErrorKind::LeadingZero, i));
-                }
-                (Num::Int, b'0'..=b'9') => {
-                    // Run over the digits.
-                    i += 1;
-                    while i < lim && chunk[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                    continue;
-                }
-                (Num::Zero | Num::Int, b'.') => Num::Dot,
-                (Num::Zero | Num::Int | Num::Frac, b'e' | b'E') => Num::E,
-                (Num::Dot | Num::Frac, b'0'..=b'9') => Num::Frac,
-                (Num::E, b'+' | b'-') => Num::ESign,
-                (Num::E | Num::ESign | Num::Exp, b'0'..=b'9') => Num::Exp,
-                (Num::Zero | Num::Int | Num::Frac | Num::Exp, _) => {
-                    *p = i;
-                    return Ok(Some(self.finish_token(chunk, i, TokKind::Num)));
-                }
-                _ => {
-                    *p = i;
-                    return Err(self.err(ErrorKind::InvalidNumber, i));
-                }
-            };
-            n = next;
-            i += 1;
+        match number(chunk, *p, lim, n) {
+            Step::End(i) => {
+                *p = i;
+                Ok(Some(self.finish_token(chunk, i, TokKind::Num)))
+            }
+            Step::More(n) => {
+                self.tok.state = TState::Num(n);
+                *p = lim.max(*p);
+                Ok(None)
+            }
+            Step::Bad(kind, i) => {
+                *p = i;
+                Err(self.err(kind, i))
+            }
         }
-        self.tok.state = TState::Num(n);
-        *p = i;
-        Ok(None)
     }
 
+    /// The literal in progress, from chunk index `*p`, `k` of its bytes
+    /// read ([`literal`], the grammar).
     fn scan_lit(
         &mut self,
         chunk: &[u8],
         p: &mut usize,
         lim: usize,
         kind: TokKind,
-        mut k: u8,
+        k: u8,
     ) -> Result<Option<Token>, Error> {
-        let word = match kind {
-            TokKind::True => TRUE,
-            TokKind::False => FALSE,
-            _ => NULL,
-        };
-        let mut i = *p;
-        while i < lim {
-            let Some(&want) = word.get(k as usize) else {
-                break;
-            };
-            if chunk[i] != want {
+        match literal(chunk, *p, lim, kind, k) {
+            Step::End(i) => {
                 *p = i;
-                return Err(self.err(ErrorKind::Syntax, i));
+                Ok(Some(self.finish_token(chunk, i, kind)))
             }
-            i += 1;
-            k += 1;
-            if k as usize == word.len() {
+            Step::More(k) => {
+                self.tok.state = TState::Lit { kind, i: k };
+                *p = lim.max(*p);
+                Ok(None)
+            }
+            Step::Bad(kind, i) => {
                 *p = i;
-                return Ok(Some(self.finish_token(chunk, i, kind)));
+                Err(self.err(kind, i))
             }
         }
-        self.tok.state = TState::Lit { kind, i: k };
-        *p = i;
-        Ok(None)
     }
 
     /// `true` when no token is in progress (the fast path may run).

@@ -111,9 +111,9 @@ pub(super) fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool
         Some(m) => match number_in_window(c, p, m) {
             Window::End(i) => i,
             Window::Bad => return None,
-            Window::Beyond => number_span(c, p, &mut 0)?,
+            Window::Beyond => number_end(c, p)?,
         },
-        None => number_span(c, p, &mut 0)?,
+        None => number_end(c, p)?,
     };
     match c.get(i) {
         Some(b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') => Some(i),
@@ -125,16 +125,16 @@ pub(super) fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool
 /// What [`number_in_window`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Window {
-    /// The end of the number (as [`number_span`] gives it).
+    /// The end of the number (as [`number`] gives it).
     End(usize),
     /// Not a number that a row cell may hold (no digit where one must be,
     /// or a leading zero followed by a digit).
     Bad,
-    /// The number may go on past the 32 bytes: [`number_span`] decides.
+    /// The number may go on past the 32 bytes: [`number`] decides.
     Beyond,
 }
 
-/// [`number_span`] from `p` through a mask of the bytes in `c[p..p + 32]`
+/// [`number`] from `p` through a mask of the bytes in `c[p..p + 32]`
 /// that are not digits (`nondigit`): each run of digits is measured with one
 /// count of trailing zeros instead of a loop, so a number's length costs no
 /// branch. Also `Bad` for a `0` followed by a digit (which no caller
@@ -173,47 +173,109 @@ pub(super) fn number_in_window(c: &[u8], p: usize, nondigit: u32) -> Window {
     }
 }
 
-/// The JSON number grammar over `c` from `p`: the end of the longest
-/// well-formed number there (what follows it is not looked at), or `None`
-/// with `failed` set to the index at which the grammar failed (`c.len()`
-/// when the bytes ran out inside a part that needs more: after `-`, `.`,
-/// `e`, a sign). The hot caller ignores `failed` (the stores then compile
-/// away).
+/// What [`number`] and [`literal`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step<S> {
+    /// The token ends before this index (a number: the byte there cannot
+    /// go on with it, and is not looked at further).
+    End(usize),
+    /// The bytes ran out (at the limit) in this state, with no fault.
+    More(S),
+    /// The error and the index of the byte at fault.
+    Bad(ErrorKind, usize),
+}
+
+/// What has been read of a number: the states of its grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Num {
+    Start,
+    Minus,
+    Zero,
+    Int,
+    Dot,
+    Frac,
+    E,
+    ESign,
+    Exp,
+}
+
+/// The JSON number grammar (RFC 8259), the one definition that every path
+/// of the lexer uses: the fast paths call it from a number's first byte
+/// (in state [`Num::Start`]; [`number_in_window`] is its branch-free kernel
+/// for the numbers a window holds, tested equal to it), the token path from
+/// where a chunk cut a number (see [`Lexer::scan_num`]).
+///
+/// From `i` in state `n`, over `c` up to `lim`: where the number ends,
+/// the state when the bytes run out, or the fault (a digit after a leading
+/// zero: [`ErrorKind::LeadingZero`]; a missing digit after `-`, `.`, `e` or
+/// its sign: [`ErrorKind::InvalidNumber`]).
 #[inline(always)]
-pub(super) fn number_span(c: &[u8], p: usize, failed: &mut usize) -> Option<usize> {
-    let mut i = p;
-    if c.get(i) == Some(&b'-') {
+pub(super) fn number(c: &[u8], mut i: usize, lim: usize, mut n: Num) -> Step<Num> {
+    let c = c.get(..lim).unwrap_or(c);
+    loop {
+        let Some(&b) = c.get(i) else {
+            return Step::More(n);
+        };
+        n = match (n, b) {
+            (Num::Start, b'-') => Num::Minus,
+            (Num::Start | Num::Minus, b'0') => Num::Zero,
+            (Num::Zero, b'0'..=b'9') => return Step::Bad(ErrorKind::LeadingZero, i),
+            // A run of digits at once.
+            (Num::Start | Num::Minus | Num::Int, b'0'..=b'9') => {
+                i = digits(c, i + 1);
+                n = Num::Int;
+                continue;
+            }
+            (Num::Dot | Num::Frac, b'0'..=b'9') => {
+                i = digits(c, i + 1);
+                n = Num::Frac;
+                continue;
+            }
+            (Num::E | Num::ESign | Num::Exp, b'0'..=b'9') => {
+                i = digits(c, i + 1);
+                n = Num::Exp;
+                continue;
+            }
+            (Num::Zero | Num::Int, b'.') => Num::Dot,
+            (Num::Zero | Num::Int | Num::Frac, b'e' | b'E') => Num::E,
+            (Num::E, b'+' | b'-') => Num::ESign,
+            (Num::Zero | Num::Int | Num::Frac | Num::Exp, _) => return Step::End(i),
+            _ => return Step::Bad(ErrorKind::InvalidNumber, i),
+        };
         i += 1;
     }
-    match c.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i = digits(c, i + 1),
-        _ => {
-            *failed = i;
-            return None;
-        }
+}
+
+/// The end of a number starting at `p` and ending inside `c` (the byte
+/// after it is there); `None` for anything else.
+#[inline]
+pub(super) fn number_end(c: &[u8], p: usize) -> Option<usize> {
+    match number(c, p, c.len(), Num::Start) {
+        Step::End(i) => Some(i),
+        _ => None,
     }
-    if c.get(i) == Some(&b'.') {
-        let j = digits(c, i + 1);
-        if j == i + 1 {
-            *failed = j;
-            return None;
+}
+
+/// The literal grammar: `true`, `false` or `null` (`kind`), of which `k`
+/// bytes were read before `i`. [`literal_end`] is its four-byte kernel.
+#[inline]
+pub(super) fn literal(c: &[u8], mut i: usize, lim: usize, kind: TokKind, mut k: u8) -> Step<u8> {
+    let word = match kind {
+        TokKind::True => TRUE,
+        TokKind::False => FALSE,
+        _ => NULL,
+    };
+    while let Some(&want) = word.get(usize::from(k)) {
+        let Some(&b) = c.get(i).filter(|_| i < lim) else {
+            return Step::More(k);
+        };
+        if b != want {
+            return Step::Bad(ErrorKind::Syntax, i);
         }
-        i = j;
-    }
-    if matches!(c.get(i), Some(b'e' | b'E')) {
         i += 1;
-        if matches!(c.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let j = digits(c, i);
-        if j == i {
-            *failed = j;
-            return None;
-        }
-        i = j;
+        k += 1;
     }
-    Some(i)
+    Step::End(i)
 }
 
 /// End of the run of ASCII digits in `c` starting at `i`, eight at a time:

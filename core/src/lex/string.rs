@@ -5,24 +5,32 @@ use super::*;
 /// Why [`fast_string`] stopped short of a string's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum StrStop {
-    /// The limit came first, right after a whole character or escape (no
-    /// escape or UTF-8 sequence is cut); `escaped`: one was seen.
+    /// The bytes ran out (at the limit) before the closing quote, with no
+    /// error before: `escaped`, an escape was seen; `run`, where the plain
+    /// run not yet copied to `out` starts (the string is unescaped up to
+    /// there); `resume`, where scanning must go on: the limit after a whole
+    /// character or escape, else the first byte of the one the limit cuts.
     Cut {
         escaped: bool,
-        /// Where the plain run the limit cut starts (with `out`, the
-        /// string is unescaped up to there).
         run: usize,
+        resume: usize,
     },
-    /// Anything else: an error, or a cut escape or character.
-    Bad,
+    /// The string breaks the grammar: the error and the index of the byte
+    /// at fault.
+    Bad(ErrorKind, usize),
 }
 
-/// End (after the closing quote) of a valid string whose contents start at
-/// `i` and end inside the limit, and whether it has escapes; otherwise why
-/// not (see [`StrStop`]).
+/// The JSON string grammar (RFC 8259 and RFC 3629: escapes, surrogate
+/// pairs, well-formed UTF-8, no control characters), the one definition
+/// that every path of the lexer uses: the row and nested fast paths call it
+/// on a string's first byte after the quote, the token path on each chunk
+/// of a string that chunks cut (see [`Lexer::scan_str`]).
 ///
-/// With `out`, a string with escapes is unescaped into it as it is scanned
-/// (on `Err` the caller truncates `out` back).
+/// From `i` (inside the contents): the end (after the closing quote) of a
+/// valid string ending inside the limit, and whether it has escapes;
+/// otherwise why not (see [`StrStop`]). With `out`, a string with escapes is
+/// unescaped into it as it is scanned (on `Err` the caller truncates `out`
+/// back).
 #[inline(always)]
 pub(super) fn fast_string(
     chunk: &[u8],
@@ -54,9 +62,13 @@ pub(super) fn fast_string_rest(
     // `i` ends a plain run; each escape or character handled below is
     // followed by the next run.
     loop {
+        let cut = |escaped, run, resume| StrStop::Cut {
+            escaped,
+            run,
+            resume,
+        };
         let Some(&b) = chunk.get(i).filter(|_| i < lim) else {
-            // Only whole characters and escapes lie before `i`.
-            return Err(StrStop::Cut { escaped, run });
+            return Err(cut(escaped, run, i));
         };
         match b {
             b'"' => {
@@ -69,69 +81,116 @@ pub(super) fn fast_string_rest(
             }
             b'\\' => {
                 escaped = true;
-                if let Some(o) = out.as_deref_mut() {
-                    copy_run(o, chunk, run, i);
-                }
-                let e = *chunk
+                // One-character escapes (the common ones) first.
+                let simple = chunk
                     .get(i + 1)
                     .filter(|_| i + 1 < lim)
-                    .ok_or(StrStop::Bad)?;
-                if let Some(c) = simple_escape(e) {
+                    .and_then(|&e| simple_escape(e));
+                if let Some(c) = simple {
                     if let Some(o) = out.as_deref_mut() {
+                        copy_run(o, chunk, run, i);
                         o.push(c);
                     }
                     i += 2;
-                } else if e == b'u' {
-                    let hi = hex4_checked(chunk, i + 2, lim).ok_or(StrStop::Bad)?;
-                    i += 6;
-                    let mut cp = hi;
-                    if (0xDC00..=0xDFFF).contains(&hi) {
-                        return Err(StrStop::Bad);
-                    }
-                    if (0xD800..=0xDBFF).contains(&hi) {
-                        if chunk.get(i..i + 2).filter(|_| i + 2 <= lim) != Some(b"\\u") {
-                            return Err(StrStop::Bad);
-                        }
-                        let lo = hex4_checked(chunk, i + 2, lim).ok_or(StrStop::Bad)?;
-                        if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return Err(StrStop::Bad);
-                        }
-                        i += 6;
-                        cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    }
+                } else {
+                    let (next, cp) = match escape(chunk, i, lim) {
+                        Ok(e) => e,
+                        Err(None) => return Err(cut(true, run, i)),
+                        Err(Some((kind, at))) => return Err(StrStop::Bad(kind, at)),
+                    };
                     if let Some(o) = out.as_deref_mut() {
+                        copy_run(o, chunk, run, i);
                         push_code_point(o, cp);
                     }
-                } else {
-                    return Err(StrStop::Bad);
+                    i = next;
                 }
                 run = i;
             }
-            0x80.. => {
-                let (need, lo, hi) = utf8_lead(b).ok_or(StrStop::Bad)?;
-                let need = usize::from(need);
-                let c1 = *chunk
-                    .get(i + 1)
-                    .filter(|_| i + 1 < lim)
-                    .ok_or(StrStop::Bad)?;
-                if c1 < lo || c1 > hi {
-                    return Err(StrStop::Bad);
-                }
-                for k in 2..=need {
-                    let c = *chunk
-                        .get(i + k)
-                        .filter(|_| i + k < lim)
-                        .ok_or(StrStop::Bad)?;
-                    if !(0x80..=0xBF).contains(&c) {
-                        return Err(StrStop::Bad);
-                    }
-                }
-                i += need + 1;
-            }
-            _ => return Err(StrStop::Bad),
+            0x80.. => match utf8_char(chunk, i, lim) {
+                Ok(next) => i = next,
+                Err(None) => return Err(cut(escaped, run, i)),
+                Err(Some(at)) => return Err(StrStop::Bad(ErrorKind::InvalidUtf8, at)),
+            },
+            _ => return Err(StrStop::Bad(ErrorKind::ControlCharacter, i)),
         }
         i = runs.end(chunk, i, lim);
     }
+}
+
+/// The escape whose `\` is at `i`: the index after it and the code point it
+/// stands for; `Err(None)` when the limit cuts it before any fault,
+/// `Err(Some(..))` with the error and the byte at fault: an unknown escape
+/// or a non-hex digit ([`ErrorKind::InvalidEscape`]), a low surrogate alone
+/// or a high one not followed by `\u` and a low one
+/// ([`ErrorKind::LoneSurrogate`], at the last hex digit of the escape at
+/// fault, or at the byte where `\u` should be).
+#[inline]
+fn escape(c: &[u8], i: usize, lim: usize) -> Result<(usize, u32), Option<(ErrorKind, usize)>> {
+    let at = |k: usize| c.get(k).copied().filter(|_| k < lim).ok_or(None);
+    let e = at(i + 1)?;
+    if let Some(b) = simple_escape(e) {
+        return Ok((i + 2, u32::from(b)));
+    }
+    if e != b'u' {
+        return Err(Some((ErrorKind::InvalidEscape, i + 1)));
+    }
+    let hi = hex4(c, i + 2, lim)?;
+    if (0xDC00..=0xDFFF).contains(&hi) {
+        return Err(Some((ErrorKind::LoneSurrogate, i + 5)));
+    }
+    if !(0xD800..=0xDBFF).contains(&hi) {
+        return Ok((i + 6, hi));
+    }
+    for (k, want) in [(i + 6, b'\\'), (i + 7, b'u')] {
+        if at(k)? != want {
+            return Err(Some((ErrorKind::LoneSurrogate, k)));
+        }
+    }
+    let lo = hex4(c, i + 8, lim)?;
+    if !(0xDC00..=0xDFFF).contains(&lo) {
+        return Err(Some((ErrorKind::LoneSurrogate, i + 11)));
+    }
+    Ok((i + 12, 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)))
+}
+
+/// The four hex digits at `i`: their value; `Err(None)` when the limit cuts
+/// them before a non-hex digit, else the first non-hex digit
+/// ([`ErrorKind::InvalidEscape`]).
+#[inline]
+fn hex4(c: &[u8], i: usize, lim: usize) -> Result<u32, Option<(ErrorKind, usize)>> {
+    let mut v = 0u32;
+    for k in i..i + 4 {
+        let d = c.get(k).copied().filter(|_| k < lim).ok_or(None)?;
+        let x = match d {
+            b'0'..=b'9' => d - b'0',
+            b'a'..=b'f' => d - b'a' + 10,
+            b'A'..=b'F' => d - b'A' + 10,
+            _ => return Err(Some((ErrorKind::InvalidEscape, k))),
+        };
+        v = (v << 4) | u32::from(x);
+    }
+    Ok(v)
+}
+
+/// The UTF-8 character whose lead byte (>= 0x80) is at `i`: the index after
+/// it; `Err(None)` when the limit cuts it before any fault, else the byte
+/// at fault (RFC 3629: no overlong forms, no surrogates, nothing above
+/// U+10FFFF).
+#[inline(always)]
+fn utf8_char(c: &[u8], i: usize, lim: usize) -> Result<usize, Option<usize>> {
+    let (need, lo, hi) = utf8_lead(c.get(i).copied().unwrap_or(0)).ok_or(Some(i))?;
+    let at = |k: usize| c.get(k).copied().filter(|_| k < lim).ok_or(None);
+    let c1 = at(i + 1)?;
+    if c1 < lo || c1 > hi {
+        return Err(Some(i + 1));
+    }
+    let need = usize::from(need);
+    for k in i + 2..=i + need {
+        if !(0x80..=0xBF).contains(&at(k)?) {
+            return Err(Some(k));
+        }
+    }
+    Ok(i + 1 + need)
 }
 
 /// [`plain_run`] for the runs between the escapes and characters of one
@@ -257,23 +316,6 @@ pub(super) fn skip_plain(chunk: &[u8], i: usize, lim: usize) -> Result<usize, us
     }
 }
 
-/// Four hex digits at `i` (inside the limit).
-#[inline]
-pub(super) fn hex4_checked(chunk: &[u8], i: usize, lim: usize) -> Option<u32> {
-    let d = chunk.get(i..i + 4).filter(|_| i + 4 <= lim)?;
-    let mut v = 0u32;
-    for &c in d {
-        let x = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u32::from(x);
-    }
-    Some(v)
-}
-
 /// Index of the first `\` in `src[i..]`, or `src.len()`: eight bytes at a
 /// time, then one.
 #[inline]
@@ -311,10 +353,10 @@ pub(crate) fn unescape_into(src: &[u8], out: &mut Vec<u8>) {
             out.push(simple_escape(e).unwrap_or(e));
             continue;
         }
-        let hi = hex4_checked(src, i, src.len()).unwrap_or(0xFFFD);
+        let hi = hex4(src, i, src.len()).unwrap_or(0xFFFD);
         i += 4;
         let cp = if (0xD800..=0xDBFF).contains(&hi) {
-            let lo = hex4_checked(src, i + 2, src.len()).unwrap_or(0xDC00);
+            let lo = hex4(src, i + 2, src.len()).unwrap_or(0xDC00);
             i += 6;
             0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)
         } else {

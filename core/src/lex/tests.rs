@@ -85,7 +85,9 @@ fn number_scanners_match_byte_definition_on_random_text() {
         // Inside an object a `}` may follow the number as well.
         let end = want.or_else(|| {
             let mut b2 = buf;
-            let at = number_span(&buf[..lim], p, &mut 0)?;
+            let Step::End(at) = number(&buf, p, lim, Num::Start) else {
+                return None;
+            };
             (at < lim && buf[at] == b'}').then(|| {
                 b2[at] = b',';
                 number_ref(&b2, p, lim)
@@ -181,43 +183,47 @@ fn row_end_matches_byte_scan_on_random_bytes() {
     }
 }
 
+/// A random well-formed JSON value (nested at most 5 deep): strings with
+/// every kind of escape and brackets inside them, numbers.
+fn value(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>, depth: u32) {
+    match next() % 6 {
+        0 | 1 if depth < 5 => {
+            let obj = next() % 2 == 0;
+            out.push(if obj { b'{' } else { b'[' });
+            for k in 0..next() % 4 {
+                if k > 0 {
+                    out.push(b',');
+                }
+                if obj {
+                    string(next, out);
+                    out.push(b':');
+                }
+                value(next, out, depth + 1);
+            }
+            out.push(if obj { b'}' } else { b']' });
+        }
+        2 | 3 => string(next, out),
+        _ => out.extend_from_slice(b"-12.5e3"),
+    }
+}
+/// A random well-formed JSON string (see [`value`]).
+fn string(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>) {
+    const PIECES: [&[u8]; 8] = [
+        b"ab", b"\\\\", b"\\\"", b"]}", b"[{", b"\\u005d", b"\\n", b"x y",
+    ];
+    out.push(b'"');
+    for _ in 0..next() % 12 {
+        out.extend_from_slice(PIECES[(next() % 8) as usize]);
+    }
+    out.push(b'"');
+}
+
 /// On well-formed rows (random nested values, strings with every kind
 /// of escape and brackets inside them), the row-end scanner finds the
 /// row's `]` exactly, fed whole or resumed at every split; and
 /// [`may_end_row`] passes it, whatever follows it.
 #[test]
 fn row_end_finds_the_end_of_well_formed_rows() {
-    fn value(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>, depth: u32) {
-        match next() % 6 {
-            0 | 1 if depth < 5 => {
-                let obj = next() % 2 == 0;
-                out.push(if obj { b'{' } else { b'[' });
-                for k in 0..next() % 4 {
-                    if k > 0 {
-                        out.push(b',');
-                    }
-                    if obj {
-                        string(next, out);
-                        out.push(b':');
-                    }
-                    value(next, out, depth + 1);
-                }
-                out.push(if obj { b'}' } else { b']' });
-            }
-            2 | 3 => string(next, out),
-            _ => out.extend_from_slice(b"-12.5e3"),
-        }
-    }
-    fn string(next: &mut impl FnMut() -> u64, out: &mut Vec<u8>) {
-        const PIECES: [&[u8]; 8] = [
-            b"ab", b"\\\\", b"\\\"", b"]}", b"[{", b"\\u005d", b"\\n", b"x y",
-        ];
-        out.push(b'"');
-        for _ in 0..next() % 12 {
-            out.extend_from_slice(PIECES[(next() % 8) as usize]);
-        }
-        out.push(b'"');
-    }
     let mut next = xorshift(0x1234_5678_9abc_def1);
     for _ in 0..3_000 {
         let mut row = b"[".to_vec();
@@ -347,4 +353,173 @@ fn word_scanners_match_byte_definitions() {
             );
         }
     }
+}
+
+/// A token as the tests compare it: kind, absolute offset, bytes as sent,
+/// unescaped bytes.
+type Tok = (TokKind, u64, Vec<u8>, Option<Vec<u8>>);
+
+/// An error as the tests compare it: kind and offset.
+type Fault = Option<(ErrorKind, u64)>;
+
+/// Lexes one JSON value given in `parts` (the chunks), as the decoder
+/// does: the tokens, and the error (kind, offset) that stopped it, if any.
+fn lex_parts(parts: &[&[u8]]) -> (Vec<Tok>, Fault) {
+    let mut lx = Lexer::new(64, u64::MAX);
+    lx.expect = Expect::Value;
+    let mut out = Vec::new();
+    for chunk in parts {
+        let mut pos = 0;
+        loop {
+            match lx.next(chunk, &mut pos) {
+                Ok(Some(t)) => {
+                    let scalar = matches!(
+                        t.kind,
+                        TokKind::Str
+                            | TokKind::Num
+                            | TokKind::True
+                            | TokKind::False
+                            | TokKind::Null
+                    );
+                    let raw = if scalar {
+                        lx.bytes(chunk, t.start, t.end).to_vec()
+                    } else {
+                        Vec::new()
+                    };
+                    let unesc = t.unesc.map(|(a, b)| lx.unesc[a..b].to_vec());
+                    out.push((t.kind, t.abs, raw, unesc));
+                }
+                Ok(None) => break,
+                Err(e) => return (out, Some((e.kind(), e.offset()))),
+            }
+        }
+        lx.end_chunk(chunk, pos);
+    }
+    let end = lx.at_eof().err().map(|e| (e.kind(), e.offset()));
+    (out, end)
+}
+
+/// Texts for the token grammar: every escape, surrogate pairs, UTF-8 of
+/// each length, numbers of each form, literals, and each fault, with the
+/// error and offset that the grammar gives when the text is whole
+/// (`None`: valid). The value is `[T, 1]` so that a number ends.
+const GRAMMAR_CASES: &[(&str, Fault)] = &[
+    (r#"["plain", 1]"#, None),
+    (r#"["a\"b\\c\/d\b\f\n\r\t", 1]"#, None),
+    (r#"["\u00e9\u20AC\ud83d\ude00x", 1]"#, None),
+    ("[\"h\u{e9}\u{20ac}\u{1d11e}\\t\u{5d0}\", 1]", None),
+    (r#"[-0.5e+10, 1]"#, None),
+    (r#"[123456789012345678901234567890.25E-7, 1]"#, None),
+    (r#"[true, false, null, 1]"#, None),
+    (r#"[{"k\u0041": [0, -1, 2.0]}, 1]"#, None),
+    (r#"["a\x", 1]"#, Some((ErrorKind::InvalidEscape, 4))),
+    (r#"["a\u12G4", 1]"#, Some((ErrorKind::InvalidEscape, 7))),
+    (r#"["a\udc00", 1]"#, Some((ErrorKind::LoneSurrogate, 8))),
+    (r#"["a\ud800", 1]"#, Some((ErrorKind::LoneSurrogate, 9))),
+    (r#"["a\ud800\n", 1]"#, Some((ErrorKind::LoneSurrogate, 10))),
+    (
+        r#"["a\ud800\u0041", 1]"#,
+        Some((ErrorKind::LoneSurrogate, 14)),
+    ),
+    (r#"["a\ud800\uZ", 1]"#, Some((ErrorKind::InvalidEscape, 11))),
+    ("[\"a\u{1}\", 1]", Some((ErrorKind::ControlCharacter, 3))),
+    ("[\"a\u{e9}", Some((ErrorKind::UnexpectedEof, 0))),
+    (r#"[01, 1]"#, Some((ErrorKind::LeadingZero, 2))),
+    (r#"[-a, 1]"#, Some((ErrorKind::InvalidNumber, 2))),
+    (r#"[1., 1]"#, Some((ErrorKind::InvalidNumber, 3))),
+    (r#"[1e+, 1]"#, Some((ErrorKind::InvalidNumber, 4))),
+    (r#"[1.5ex, 1]"#, Some((ErrorKind::InvalidNumber, 5))),
+    (r#"[trux, 1]"#, Some((ErrorKind::Syntax, 4))),
+    (r#"[nul"#, Some((ErrorKind::UnexpectedEof, 0))),
+];
+
+/// The token grammar gives the expected result on whole texts, and the
+/// same tokens, unescaped bytes, error and offset however chunks cut them:
+/// at every pair of cut points (so a cut may fall inside an escape, a
+/// surrogate pair or a UTF-8 character, and a chunk may be one byte).
+#[test]
+fn token_grammar_is_the_same_at_every_pair_of_cuts() {
+    let mut bad_utf8 = Vec::from(&b"[\"ab"[..]);
+    bad_utf8.extend_from_slice(&[0xE0, 0x80, b'"', b']']);
+    let mut texts: Vec<(Vec<u8>, Fault)> = GRAMMAR_CASES
+        .iter()
+        .map(|&(t, e)| (t.as_bytes().to_vec(), e))
+        .collect();
+    texts.push((bad_utf8, Some((ErrorKind::InvalidUtf8, 5))));
+    for (text, want) in &texts {
+        let (toks, err) = lex_parts(&[text]);
+        // An error at the end of input is reported at the end's offset.
+        let want = want.map(|(k, o)| {
+            if k == ErrorKind::UnexpectedEof {
+                (k, text.len() as u64)
+            } else {
+                (k, o)
+            }
+        });
+        assert_eq!(
+            err,
+            want,
+            "{:?}",
+            alloc::string::String::from_utf8_lossy(text)
+        );
+        if want.is_none() {
+            assert!(toks
+                .iter()
+                .all(|t| t.0 != TokKind::Str || t.3.is_some() == t.2.contains(&b'\\')));
+        }
+        for i in 0..=text.len() {
+            for j in i..=text.len() {
+                let parts = [&text[..i], &text[i..j], &text[j..]];
+                assert_eq!(
+                    lex_parts(&parts),
+                    (toks.clone(), err),
+                    "{:?} cut at {i} and {j}",
+                    alloc::string::String::from_utf8_lossy(text)
+                );
+            }
+        }
+    }
+}
+
+/// The nested-cell kernel ([`fast_nested`], recursive descent) agrees with
+/// the lexer's grammar: on random well-formed values it finds each one's
+/// end, and on their mutants (a byte replaced, or the value cut) whatever
+/// it accepts the lexer accepts, ending at the same byte.
+#[test]
+fn nested_kernel_accepts_only_what_the_grammar_accepts() {
+    const BYTES: &[u8] = b"{}[]\",:-0123e.tfn \\u\x01\xc3\xa9";
+    let mut next = xorshift(0x0bad_cafe_f00d_d00d);
+    let mut accepted = 0;
+    for _ in 0..20_000 {
+        let mut v = Vec::new();
+        while !matches!(v.first(), Some(b'{' | b'[')) {
+            v.clear();
+            value(&mut next, &mut v, 0);
+        }
+        let len = v.len();
+        assert_eq!(fast_nested(&v, 0, len, 64), Some(len));
+        assert_eq!(lex_parts(&[&v]).1, None);
+        let at = next() as usize % len;
+        if next() % 4 == 0 {
+            v.truncate(at);
+        } else {
+            v[at] = BYTES[next() as usize % BYTES.len()];
+        }
+        // Its callers call it at a `{` or `[`.
+        if !matches!(v.first(), Some(b'{' | b'[')) {
+            continue;
+        }
+        if let Some(q) = fast_nested(&v, 0, v.len(), 64) {
+            accepted += 1;
+            assert_eq!(
+                lex_parts(&[&v[..q]]).1,
+                None,
+                "{:?} accepted to {q}",
+                alloc::string::String::from_utf8_lossy(&v)
+            );
+        }
+    }
+    // Some mutants stay well-formed (a digit for a digit, a cut after the
+    // value's end is impossible, ...): the check above did run.
+    assert!(accepted > 1_000, "{accepted}");
 }
