@@ -278,19 +278,15 @@ pub(super) fn literal(c: &[u8], mut i: usize, lim: usize, kind: TokKind, mut k: 
     Step::End(i)
 }
 
-/// End of the run of ASCII digits in `c` starting at `i`, eight at a time:
-/// a byte is a digit when both its high nibble and that of the byte plus 6
-/// are 3.
+/// End of the run of ASCII digits in `c` starting at `i`, eight at a time
+/// (with the values' digit test, [`crate::value::non_digits8`]).
 #[inline(always)]
 pub(super) fn digits(c: &[u8], mut i: usize) -> usize {
-    const NIB: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    const THREE: u64 = 0x3030_3030_3030_3030;
     while let Some(w) = c.get(i..i + 8) {
         let Ok(word) = <[u8; 8]>::try_from(w) else {
             break;
         };
-        let x = u64::from_le_bytes(word);
-        let m = ((x & NIB) ^ THREE) | ((x.wrapping_add(LO * 6) & NIB) ^ THREE);
+        let m = crate::value::non_digits8(u64::from_le_bytes(word));
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }

@@ -83,13 +83,7 @@ pub(super) fn load_at(b: &[u8], i: usize) -> u64 {
 /// before the first other byte, 0 to 8. Branch-free.
 #[inline]
 pub(super) fn digit_count8(word: u64) -> usize {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte is a digit when `byte ^ 0x30` is at most 9: flag the others
-    // (the high bit of each flagged byte set).
-    let x = word ^ 0x3030_3030_3030_3030;
-    let not_digit = (((x & LOW7).wrapping_add(0x7676_7676_7676_7676)) | x) & HIGH;
-    (not_digit.trailing_zeros() / 8) as usize
+    (non_digits8(word).trailing_zeros() / 8) as usize
 }
 
 /// The digits at `b[i..]`, up to 8 of them: (how many, their value).
@@ -156,11 +150,14 @@ pub(super) fn significant_digits(b: &[u8]) -> usize {
     rest.iter().filter(|c| c.is_ascii_digit()).count()
 }
 
-/// The high bit of every byte of `word` that is not an ASCII digit.
-#[inline]
-pub(super) fn non_digits8(word: u64) -> u64 {
+/// The high bit of every byte of `word` that is not an ASCII digit, exact
+/// (no borrow between bytes): the crate's one digit test on words, used by
+/// the values' parsers and the lexer's number grammar.
+#[inline(always)]
+pub(crate) fn non_digits8(word: u64) -> u64 {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte is a digit when `byte ^ 0x30` is at most 9: flag the others.
     let x = word ^ 0x3030_3030_3030_3030;
     (((x & LOW7).wrapping_add(0x7676_7676_7676_7676)) | x) & HIGH
 }

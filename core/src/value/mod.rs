@@ -36,6 +36,7 @@ mod timespan;
 
 pub use datetime::{DateTime, DateTimeParts};
 pub use decimal::Decimal;
+pub(crate) use digits::non_digits8;
 pub(crate) use digits::Around;
 pub use dynamic::Dynamic;
 pub use guid::Guid;
