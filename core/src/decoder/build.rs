@@ -43,7 +43,9 @@ impl Decoder {
     }
 
     pub(super) fn raw<'x>(&'x self, chunk: &'x [u8], start: usize, end: usize) -> RawJson<'x> {
-        RawJson(str_from_validated(self.lexer.bytes(chunk, start, end)))
+        RawJson(str_from_validated(
+            self.lexer.input.bytes(chunk, start, end),
+        ))
     }
 
     /// [`Decoder::build`] for the held rows of a replay, out of line so
@@ -96,10 +98,10 @@ impl Decoder {
             },
             Emit::Row { end } => {
                 let lx = &this.lexer;
-                let s = lx.spill.len();
+                let s = lx.input.spill.len();
                 let part = if end > s {
                     chunk
-                        .get(lx.cap_chunk_start..lx.chunk_index(end))
+                        .get(lx.input.cap_chunk_start..lx.input.chunk_index(end))
                         .unwrap_or(&[])
                 } else {
                     &[]
@@ -109,11 +111,11 @@ impl Decoder {
                     index: f.row_index - 1,
                     offset: this.cap.abs,
                     columns: this.row_columns(),
-                    spill: &lx.spill,
+                    spill: &lx.input.spill,
                     part,
                     unesc: &lx.unesc,
                     cells: &this.cells,
-                    joined: this.input.joined,
+                    joined: this.lexer.input.joined,
                 })
             }
             Emit::RowError { start, end } => Event::RowError(RowError {

@@ -487,7 +487,7 @@ impl Decoder {
                 let text = match t.unesc {
                     Some((a, b)) => self.lexer.unesc.get(a..b).unwrap_or(&[]),
                     None => {
-                        let raw = self.lexer.bytes(chunk, t.start, t.end);
+                        let raw = self.lexer.input.bytes(chunk, t.start, t.end);
                         raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[])
                     }
                 };
@@ -500,7 +500,7 @@ impl Decoder {
             (Takes::Str, K::Str) => Val::Str(self.string_of(chunk, &t)),
             (Takes::Int, K::Num) => Val::Int(self.int_of(chunk, &t)?),
             (Takes::Float, K::Num) => {
-                let raw = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+                let raw = str_from_validated(self.lexer.input.bytes(chunk, t.start, t.end));
                 // A JSON number always parses (out of range: infinite).
                 raw.parse::<f64>().map_or(Val::Absent, Val::Float)
             }
@@ -517,7 +517,7 @@ impl Decoder {
                 return Ok(None);
             }
             (Takes::Errors, _) => {
-                let s = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+                let s = str_from_validated(self.lexer.input.bytes(chunk, t.start, t.end));
                 Val::Str(String::from(s))
             }
             _ => return Err(Self::unexpected(&t)),
@@ -584,11 +584,11 @@ impl Decoder {
     /// their offset on.
     pub(super) fn start_replay(&mut self, then: Option<Emit>) {
         let mut dec = Decoder::with_config(self.cfg.clone());
-        dec.input.sniff = Sniff::Done;
+        dec.body.sniff = Sniff::Done;
         dec.body.format = self.body.format;
-        dec.lexer.base = self.held.abs;
+        dec.lexer.input.base = self.held.abs;
         // Cells borrow from the decoder's buffer, not from a chunk.
-        dec.input.joined = true;
+        dec.lexer.input.joined = true;
         let f = &mut dec.frame;
         f.v1 = self.frame.v1;
         f.v1_index = self.frame.v1_index;

@@ -1,10 +1,8 @@
-//! The input: feeds, the join buffer of small chunks, the body's first
-//! bytes, the end of the input, and [`Feed`], which hands out the events.
+//! Feeds: the body's first bytes, the end of the input, and [`Feed`],
+//! which hands out the events. The bytes themselves (the chunk, the join
+//! buffer, the spill) are kept by [`crate::lex::Input`].
 
 use super::*;
-
-/// See [`Decoder::compact`].
-pub(super) const COMPACT_MIN: usize = 4096;
 
 /// What the end of the input found (see [`Decoder::end_input`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,28 +36,6 @@ pub(super) enum Sniff {
     Done,
 }
 
-/// The input between feeds: the join buffer of small chunks (see
-/// [`DecoderConfig::join_chunks`]) and the look at the body's first bytes.
-#[derive(Debug)]
-pub(super) struct Join {
-    /// Joined small chunks: while it is not empty, the lexer's chunk
-    /// indices refer to it.
-    pub(super) acc: Vec<u8>,
-    /// Where decoding stopped in `acc`.
-    pub(super) acc_pos: usize,
-    /// Decoding stopped at a row cell cut by the end of `acc` (a
-    /// well-formed beginning of a cell: at the end of input, the body was
-    /// cut short).
-    pub(super) acc_cut: bool,
-    /// The chunk being fed is joined (decoded from `acc`).
-    pub(super) joined: bool,
-    /// Nothing is held back at the end of `acc` (see `end_input`; once it
-    /// found a whole row held back, for good).
-    pub(super) hold_off: bool,
-    /// What the body's first bytes were found to be.
-    pub(super) sniff: Sniff,
-}
-
 /// One chunk being decoded. Drain it with [`Feed::next_event`].
 #[must_use = "drain it with next_event()"]
 pub struct Feed<'d, 'c> {
@@ -67,8 +43,8 @@ pub struct Feed<'d, 'c> {
     pub(super) chunk: &'c [u8],
     pub(super) pos: usize,
     pub(super) done: bool,
-    /// The decoder's join buffer, held while the feed lives (decoded
-    /// instead of `chunk` when `dec.input.joined`).
+    /// The decoder's join buffer, lent while the feed lives (decoded
+    /// instead of `chunk` when joined; see [`crate::lex::Input`]).
     pub(super) acc: Vec<u8>,
     /// The end of the input (see [`Decoder::finish`]).
     pub(super) end: bool,
@@ -87,7 +63,7 @@ impl Feed<'_, '_> {
         }
         let dec = &mut *self.dec;
         // What is decoded: the chunk in place, or the join buffer.
-        let chunk: &[u8] = if dec.input.joined {
+        let chunk: &[u8] = if dec.lexer.input.joined {
             &self.acc
         } else {
             self.chunk
@@ -127,8 +103,8 @@ impl Feed<'_, '_> {
             Some(e) => e,
             None => {
                 // Rows are held back only at the end of a small joined chunk.
-                let hold = dec.input.joined
-                    && !dec.input.hold_off
+                let hold = dec.lexer.input.joined
+                    && !dec.lexer.input.hold_off
                     && self.chunk.len() <= dec.cfg.join_chunks;
                 match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
                     Ok(Some(e)) => e,
@@ -151,7 +127,7 @@ impl Feed<'_, '_> {
     pub(super) fn next_at_end(&mut self) -> Result<Option<Event<'_>>, Error> {
         let next = self.next_emit()?;
         let dec = &mut *self.dec;
-        let chunk: &[u8] = if dec.input.joined {
+        let chunk: &[u8] = if dec.lexer.input.joined {
             &self.acc
         } else {
             self.chunk
@@ -175,7 +151,7 @@ impl Feed<'_, '_> {
         }
         let dec = &mut *self.dec;
         // What is decoded: the chunk in place, or the join buffer.
-        let chunk: &[u8] = if dec.input.joined {
+        let chunk: &[u8] = if dec.lexer.input.joined {
             &self.acc
         } else {
             self.chunk
@@ -201,8 +177,9 @@ impl Feed<'_, '_> {
             return Ok(Some(Next::Main(e)));
         }
         // Rows are held back only at the end of a small joined chunk.
-        let hold =
-            dec.input.joined && !dec.input.hold_off && self.chunk.len() <= dec.cfg.join_chunks;
+        let hold = dec.lexer.input.joined
+            && !dec.lexer.input.hold_off
+            && self.chunk.len() <= dec.cfg.join_chunks;
         match dec.step(chunk, &mut self.pos, &mut self.done, hold) {
             Ok(Some(e)) => Ok(Some(Next::Main(e))),
             Ok(None) => {
@@ -225,16 +202,17 @@ impl Feed<'_, '_> {
     #[inline(never)]
     pub(super) fn end_of_input(&mut self) -> Result<bool, Error> {
         // The buffer goes back for the end's checks, as at a drop.
-        self.dec.input.acc = core::mem::take(&mut self.acc);
+        self.dec.lexer.input.acc = core::mem::take(&mut self.acc);
         let r = self.dec.end_input();
-        self.acc = core::mem::take(&mut self.dec.input.acc);
+        self.acc = core::mem::take(&mut self.dec.lexer.input.acc);
         match r? {
             End::Clean => Ok(false),
             End::Drain => {
                 // As a new empty feed would be.
-                self.dec.compact(&mut self.acc);
-                self.pos = self.dec.input.acc_pos;
-                self.dec.input.joined = true;
+                let capturing = self.dec.lexer.capturing();
+                self.dec.lexer.input.compact(&mut self.acc, capturing);
+                self.pos = self.dec.lexer.input.acc_pos;
+                self.dec.lexer.input.joined = true;
                 self.done = false;
                 Ok(true)
             }
@@ -250,7 +228,7 @@ impl Feed<'_, '_> {
     /// (see [`DecoderConfig::join_chunks`]) is consumed whole at once: what
     /// is left of it is decoded on the next feed, even an empty one.
     pub fn consumed(&self) -> usize {
-        if self.dec.input.joined {
+        if self.dec.lexer.input.joined {
             self.chunk.len()
         } else {
             self.pos
@@ -261,16 +239,17 @@ impl Feed<'_, '_> {
 impl Drop for Feed<'_, '_> {
     #[inline]
     fn drop(&mut self) {
-        if self.dec.input.joined {
-            if !self.done {
-                self.dec.input.acc_pos = self.pos;
-                self.dec.input.acc_cut = false;
-            }
-        } else if !self.done {
-            self.dec.lexer.end_chunk(self.chunk, self.pos);
+        if !self.done {
+            // What is decoded: the chunk in place, or the join buffer.
+            let chunk: &[u8] = if self.dec.lexer.input.joined {
+                &self.acc
+            } else {
+                self.chunk
+            };
+            self.dec.lexer.stop(chunk, self.pos);
         }
         // The buffer goes back (with its allocation, even when empty).
-        self.dec.input.acc = core::mem::take(&mut self.acc);
+        self.dec.lexer.input.acc = core::mem::take(&mut self.acc);
     }
 }
 
@@ -281,7 +260,7 @@ impl Decoder {
     /// default) are copied into the decoder and joined to what came before.
     #[inline]
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
-        if self.input.sniff != Sniff::Done {
+        if self.body.sniff != Sniff::Done {
             let skip = self.sniff(chunk);
             if skip > 0 {
                 return self.feed_skipping(chunk, skip);
@@ -308,22 +287,11 @@ impl Decoder {
     /// joined to the bytes before it, or decoded in place.
     #[inline(always)]
     fn arm<'d, 'c>(&'d mut self, chunk: &'c [u8], skip: usize) -> Feed<'d, 'c> {
-        let mut acc = core::mem::take(&mut self.input.acc);
-        let joined = self.input.acc_pos < acc.len() || chunk.len() <= self.cfg.join_chunks;
-        if joined {
-            if acc.is_empty() {
-                // Nothing decoded yet: the join buffer starts after the
-                // skipped bytes.
-                self.lexer.base += skip as u64;
-            }
-            self.compact(&mut acc);
-            acc.extend_from_slice(chunk.get(skip..).unwrap_or(&[]));
-        } else {
-            // Back to decoding in place.
-            self.release(&mut acc);
-        }
-        let pos = if joined { self.input.acc_pos } else { skip };
-        self.input.joined = joined;
+        let capturing = self.lexer.capturing();
+        let (acc, pos) = self
+            .lexer
+            .input
+            .arm(chunk, skip, self.cfg.join_chunks, capturing);
         Feed {
             dec: self,
             chunk,
@@ -344,7 +312,7 @@ impl Decoder {
         const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
         let mut used = 0;
         for &b in chunk {
-            let (next, fail) = match self.input.sniff {
+            let (next, fail) = match self.body.sniff {
                 Sniff::Fresh => match b {
                     0xEF => (Sniff::Bom(1), None),
                     0x1F => (Sniff::Gzip, None),
@@ -366,12 +334,12 @@ impl Decoder {
                 }
                 _ => (Sniff::Done, Some(ErrorKind::NotAResponse)),
             };
-            if self.input.sniff == Sniff::Fresh && next == Sniff::Done {
+            if self.body.sniff == Sniff::Fresh && next == Sniff::Done {
                 // A first byte that starts no magic number: decoded as is.
-                self.input.sniff = Sniff::Done;
+                self.body.sniff = Sniff::Done;
                 return 0;
             }
-            self.input.sniff = next;
+            self.body.sniff = next;
             used += 1;
             if let Some(kind) = fail {
                 self.failed = Some(Error::new(kind, 0));
@@ -382,33 +350,6 @@ impl Decoder {
             }
         }
         used
-    }
-
-    /// The lexer lets go of the join buffer `acc` (decoded up to
-    /// `acc_pos`), which is emptied: what it holds of a value in progress
-    /// moves to the lexer's spill, as at the end of a chunk decoded in place.
-    pub(super) fn release(&mut self, acc: &mut Vec<u8>) {
-        if !acc.is_empty() {
-            self.lexer.end_chunk(acc, self.input.acc_pos);
-            acc.clear();
-            self.input.acc_pos = 0;
-        }
-    }
-
-    /// Drops the bytes at the front of the join buffer that nothing refers
-    /// to any more, once they are at least half of it and [`COMPACT_MIN`]
-    /// bytes (so that the bytes kept are moved rarely).
-    pub(super) fn compact(&mut self, acc: &mut Vec<u8>) {
-        let keep = if self.lexer.capturing() {
-            self.lexer.cap_chunk_start.min(self.input.acc_pos)
-        } else {
-            self.input.acc_pos
-        };
-        if keep >= COMPACT_MIN && keep * 2 >= acc.len() {
-            acc.drain(..keep);
-            self.lexer.shift(keep);
-            self.input.acc_pos -= keep;
-        }
     }
 
     /// Ends the input: the returned [`Feed`] hands out the events still due
@@ -459,28 +400,28 @@ impl Decoder {
         if self.pending.is_some() || self.held.replay.is_some() {
             return Ok(End::Drain);
         }
-        if !matches!(self.input.sniff, Sniff::Done | Sniff::Fresh) {
+        if !matches!(self.body.sniff, Sniff::Done | Sniff::Fresh) {
             // The body is the first bytes of a magic number or byte order
             // mark, and nothing else.
             return Err(self.fail(Error::new(ErrorKind::NotAResponse, 0)));
         }
-        if self.input.acc_pos < self.input.acc.len() {
-            if !self.input.acc_cut {
+        if self.lexer.input.acc_pos < self.lexer.input.acc.len() {
+            if !self.lexer.input.acc_cut {
                 // A feed dropped before it was drained: like `pending`.
                 return Ok(End::Drain);
             }
-            if crate::lex::held_row_is_whole(&self.input.acc, self.input.acc_pos) {
+            if crate::lex::held_row_is_whole(&self.lexer.input.acc, self.lexer.input.acc_pos) {
                 // A whole row held back: only a malformed body ends a row
                 // where the decoder did not see that it may (see
                 // `join_chunks`). The row's event comes first, then the
                 // error: like `pending`, with nothing held any more.
-                self.input.hold_off = true;
+                self.lexer.input.hold_off = true;
                 return Ok(End::Drain);
             }
             // A row cut by the end of the body, held back (see
             // `join_chunks`): decoded now as it would have been without
             // holding it, for its first error, if any, before the end.
-            self.input.hold_off = true;
+            self.lexer.input.hold_off = true;
             let mut feed = self.feed(&[]);
             let r = loop {
                 match feed.next_event() {
@@ -492,15 +433,19 @@ impl Decoder {
                 }
             };
             drop(feed);
-            self.input.hold_off = false;
+            self.lexer.input.hold_off = false;
             r?;
         }
-        let mut acc = core::mem::take(&mut self.input.acc);
-        self.release(&mut acc);
-        self.input.acc = acc;
+        let mut acc = core::mem::take(&mut self.lexer.input.acc);
+        let capturing = self.lexer.capturing();
+        self.lexer.input.release(&mut acc, capturing);
+        self.lexer.input.acc = acc;
         let r = self.lexer.at_eof().and_then(|()| {
             if self.body.format == Some(Format::V2) && !self.body.completion_seen {
-                Err(Error::new(ErrorKind::MissingCompletion, self.lexer.base))
+                Err(Error::new(
+                    ErrorKind::MissingCompletion,
+                    self.lexer.input.base,
+                ))
             } else {
                 Ok(())
             }
@@ -545,11 +490,12 @@ impl Decoder {
         };
         if capturing {
             let lx = &self.lexer;
-            let end = usize::try_from(e.offset().saturating_sub(lx.base)).unwrap_or(usize::MAX);
+            let end =
+                usize::try_from(e.offset().saturating_sub(lx.input.base)).unwrap_or(usize::MAX);
             let mut held = core::mem::take(&mut self.held.bytes);
             held.clear();
-            held.extend_from_slice(&lx.spill);
-            held.extend_from_slice(chunk.get(lx.cap_chunk_start..end).unwrap_or(&[]));
+            held.extend_from_slice(&lx.input.spill);
+            held.extend_from_slice(chunk.get(lx.input.cap_chunk_start..end).unwrap_or(&[]));
             self.held.bytes = held;
             self.held.abs = self.cap.abs;
             self.lexer.end_outer();

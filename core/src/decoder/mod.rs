@@ -126,7 +126,6 @@ pub struct Decoder {
     /// The row being read: its cells' spans.
     cells: Vec<CellSpan>,
     cap: Capture,
-    input: Join,
     tables: Tables,
     held: Held,
     body: BodyState,
@@ -151,8 +150,10 @@ struct Capture {
 }
 
 /// What the body as a whole has shown.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct BodyState {
+    /// What its first bytes were found to be.
+    sniff: Sniff,
     format: Option<Format>,
     completion_seen: bool,
     /// A V1-style top-level `Exceptions` arrived (the body is a response
@@ -162,7 +163,9 @@ struct BodyState {
 
 impl core::fmt::Debug for Lexer {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Lexer").field("base", &self.base).finish()
+        f.debug_struct("Lexer")
+            .field("base", &self.input.base)
+            .finish()
     }
 }
 
@@ -197,17 +200,14 @@ impl Decoder {
                 abs: 0,
                 skip_return: Pos::End,
             },
-            input: Join {
-                acc: Vec::new(),
-                acc_pos: 0,
-                acc_cut: false,
-                joined: false,
-                hold_off: false,
-                sniff: Sniff::Fresh,
-            },
             tables,
             held: Held::default(),
-            body: BodyState::default(),
+            body: BodyState {
+                sniff: Sniff::Fresh,
+                format: None,
+                completion_seen: false,
+                top_exceptions: false,
+            },
             pending: None,
             failed: None,
         }
@@ -220,7 +220,7 @@ impl Decoder {
 
     /// Bytes consumed so far, over all chunks (joined chunks count whole).
     pub fn offset(&self) -> u64 {
-        self.lexer.base + self.input.acc.len() as u64
+        self.lexer.input.base + self.lexer.input.acc.len() as u64
     }
 
     /// The body's format, once its first bytes (and for an object, the key
@@ -238,7 +238,7 @@ impl Decoder {
         match t.unesc {
             Some((a, b)) => self.lexer.unesc.get(a..b).unwrap_or(&[]),
             None => {
-                let raw = self.lexer.bytes(chunk, t.start, t.end);
+                let raw = self.lexer.input.bytes(chunk, t.start, t.end);
                 raw.get(1..raw.len().saturating_sub(1)).unwrap_or(&[])
             }
         }
@@ -249,7 +249,7 @@ impl Decoder {
     }
 
     fn int_of(&self, chunk: &[u8], t: &Token) -> Result<i64, Error> {
-        let raw = str_from_validated(self.lexer.bytes(chunk, t.start, t.end));
+        let raw = str_from_validated(self.lexer.input.bytes(chunk, t.start, t.end));
         raw.parse::<i64>().map_err(|_| {
             let kind = if raw.bytes().all(|b| b == b'-' || b.is_ascii_digit()) {
                 ErrorKind::NumberOutOfRange
@@ -264,7 +264,7 @@ impl Decoder {
     fn begin_row(&mut self, p: usize) {
         self.lexer
             .begin_outer(p, self.cfg.max_row_bytes, ErrorKind::RowTooLarge);
-        self.cap.abs = self.lexer.base + p as u64;
+        self.cap.abs = self.lexer.input.base + p as u64;
         self.cells.clear();
         self.cap.floor = self.lexer.depth();
         self.pos = Pos::Row;
@@ -276,7 +276,7 @@ impl Decoder {
         } else {
             (self.cfg.max_row_bytes, ErrorKind::RowTooLarge)
         };
-        let p = (t.abs - self.lexer.base) as usize;
+        let p = (t.abs - self.lexer.input.base) as usize;
         self.lexer.begin_outer(p, limit, kind);
         self.cap.start = 0;
         self.cap.abs = t.abs;
@@ -286,7 +286,7 @@ impl Decoder {
     }
 
     fn end_capture(&mut self, chunk: &[u8], q: usize) {
-        self.lexer.settle(chunk, self.cap.start, q);
+        self.lexer.input.settle(chunk, self.cap.start, q);
         self.lexer.end_outer();
     }
 
@@ -341,7 +341,7 @@ impl Decoder {
             },
             Pos::FrameValue(prop) => return self.frame_value(prop, t, chunk),
             Pos::Rows => match t.kind {
-                K::BeginArr => self.begin_row((t.abs - self.lexer.base) as usize),
+                K::BeginArr => self.begin_row((t.abs - self.lexer.input.base) as usize),
                 K::BeginObj => self.begin_capture(&t, Pos::RowError),
                 K::EndArr => self.pos = Pos::FrameKey,
                 _ => return Err(Self::unexpected(&t)),
@@ -543,7 +543,7 @@ impl Decoder {
                 let (start, end) = (self.cap.start, t.end);
                 match target {
                     Target::FrameErrors => {
-                        let s = str_from_validated(self.lexer.bytes(chunk, start, end));
+                        let s = str_from_validated(self.lexer.input.bytes(chunk, start, end));
                         self.frame
                             .set(Prop::OneApiErrors, Val::Str(String::from(s)));
                         self.pos = Pos::FrameKey;
@@ -552,7 +552,7 @@ impl Decoder {
                         self.held.bytes.clear();
                         self.held
                             .bytes
-                            .extend_from_slice(self.lexer.bytes(chunk, start, end));
+                            .extend_from_slice(self.lexer.input.bytes(chunk, start, end));
                         self.held.abs = self.cap.abs;
                         self.pos = Pos::FrameKey;
                     }
@@ -648,7 +648,7 @@ impl Decoder {
         end: usize,
         abs: u64,
     ) -> Result<(), Error> {
-        self.lexer.settle(chunk, self.cap.cell_start, q);
+        self.lexer.input.settle(chunk, self.cap.cell_start, q);
         self.push_cell(
             CellSpan {
                 start: self.cap.cell_start,
@@ -666,7 +666,7 @@ impl Decoder {
     fn nested_rest(&mut self, chunk: &[u8], pos: &mut usize) -> Result<bool, Error> {
         let closed = self.lexer.fast_nested_rest(chunk, pos, self.cap.floor);
         if let Some(end) = closed {
-            let abs = self.lexer.base + *pos as u64 - 1;
+            let abs = self.lexer.input.base + *pos as u64 - 1;
             self.close_nested_cell(chunk, *pos, end, abs)?;
             return Ok(true);
         }
@@ -719,8 +719,8 @@ impl Decoder {
                     Cells::Short => {
                         // The rest of the buffer is the beginning of a
                         // cell: it waits for the next chunk.
-                        self.input.acc_pos = *pos;
-                        self.input.acc_cut = true;
+                        self.lexer.input.acc_pos = *pos;
+                        self.lexer.input.acc_cut = true;
                         *done = true;
                         return Ok(None);
                     }
@@ -735,13 +735,7 @@ impl Decoder {
             }
             self.lexer.want_unesc = self.unescape_strings();
             let Some(t) = self.lexer.next(chunk, pos)? else {
-                if self.input.joined {
-                    // The lexer keeps referring to the buffer.
-                    self.input.acc_pos = *pos;
-                    self.input.acc_cut = false;
-                } else {
-                    self.lexer.end_chunk(chunk, *pos);
-                }
+                self.lexer.stop(chunk, *pos);
                 *done = true;
                 return Ok(None);
             };

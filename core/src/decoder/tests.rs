@@ -481,7 +481,7 @@ fn a_large_chunk_after_a_held_row_ends_the_joining() {
     let mut joined = Vec::new();
     for piece in pieces {
         let mut feed = dec.feed(piece);
-        joined.push(feed.dec.input.joined);
+        joined.push(feed.dec.lexer.input.joined);
         while let Some(ev) = feed.next_event().unwrap() {
             got.push(ev.to_owned());
         }
@@ -509,17 +509,17 @@ fn joined_chunks_keep_memory_bounded() {
     let mut most = 0usize;
     for chunk in body.chunks(64) {
         let mut feed = dec.feed(chunk);
-        assert!(feed.dec.input.joined);
+        assert!(feed.dec.lexer.input.joined);
         while let Some(ev) = feed.next_event().unwrap() {
             rows += u64::from(matches!(ev, Event::Row(_)));
         }
         drop(feed);
-        most = most.max(dec.input.acc.capacity() + dec.lexer.spill.capacity());
+        most = most.max(dec.lexer.input.acc.capacity() + dec.lexer.input.spill.capacity());
     }
     end(&mut dec).unwrap();
     assert_eq!(rows, summary.rows);
     assert!(
-        most < 4 * COMPACT_MIN,
+        most < 4 * crate::lex::COMPACT_MIN,
         "join buffer and spill reached {most} bytes"
     );
 

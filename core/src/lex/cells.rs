@@ -49,7 +49,7 @@ impl Lexer {
             return self.take_cells(chunk, pos, cells, max_cells, join, false);
         }
         let c = chunk.get(..lim).unwrap_or(&[]);
-        let abs = self.base + p as u64;
+        let abs = self.input.base + p as u64;
         if self.row.abs != abs {
             self.row = RowScan {
                 trial: true,
@@ -71,7 +71,7 @@ impl Lexer {
             // It stopped at a cell (or a separator): `pos` and the lexer
             // are where the token path would go on.
             let q = *pos;
-            self.row = RowScan::at(self.base + q as u64);
+            self.row = RowScan::at(self.input.base + q as u64);
             if row_end(c, q, &mut self.row).is_some() {
                 // The row is whole: what stopped the fast path is for the
                 // token path.
@@ -117,7 +117,11 @@ impl Lexer {
     ) -> Cells {
         let lim = self.limit(chunk.len());
         // Logical offset of chunk index p: p + off (p >= cap_chunk_start).
-        let off = self.spill.len().wrapping_sub(self.cap_chunk_start);
+        let off = self
+            .input
+            .spill
+            .len()
+            .wrapping_sub(self.input.cap_chunk_start);
         // The bytes inside the limit.
         let c = chunk.get(..lim).unwrap_or(&[]);
         let mut p = *pos;
@@ -332,7 +336,7 @@ impl Lexer {
                     self.after_value();
                     p += 1;
                     if self.nest.depth == floor {
-                        break Some(self.logical(p));
+                        break Some(self.input.logical(p));
                     }
                 }
                 Ok(Shift::Separator) => p += 1,
@@ -398,6 +402,6 @@ pub(super) const NESTED_NEAR_END: usize = 128;
 /// How many bytes of the rest of a row cut by the end of a joined chunk are
 /// held back for the next chunk (see [`Lexer::fast_cells`]); past that, the
 /// row's whole cells are taken at once. With the join buffer's compaction
-/// (`Decoder::compact`), rows that short keep the buffer within 8 KiB (a
+/// ([`Input::compact`]), rows that short keep the buffer within 8 KiB (a
 /// longer row is kept whole in it, as it would be in the spill).
 pub(crate) const ROW_HOLD: usize = 2048;

@@ -134,12 +134,8 @@ pub(crate) struct Lexer {
     expect: Expect,
     nest: Nesting,
     tok: TokenState,
-    /// Absolute offset of `chunk[0]`.
-    pub(crate) base: u64,
-    // ---- capture ----
-    pub(crate) spill: Vec<u8>,
-    /// Index in the current chunk where the capture's unspilled bytes begin.
-    pub(crate) cap_chunk_start: usize,
+    /// The bytes read and kept: the chunk, the join buffer, the spill.
+    pub(crate) input: Input,
     cap: CaptureLimit,
     // ---- unescaping ----
     pub(crate) unesc: Vec<u8>,
@@ -211,9 +207,7 @@ impl Lexer {
                 resume: None,
                 unesc: None,
             },
-            base: 0,
-            spill: Vec::new(),
-            cap_chunk_start: 0,
+            input: Input::new(),
             cap: CaptureLimit {
                 outer: false,
                 limit_kind: ErrorKind::RowTooLarge,
@@ -234,26 +228,13 @@ impl Lexer {
         self.cap.outer || self.tok.state != TState::None
     }
 
-    /// The chunk lost its first `k` bytes, which nothing refers to (see
-    /// `Decoder::compact`): chunk indices move down by `k`.
-    pub(crate) fn shift(&mut self, k: usize) {
-        self.base += k as u64;
-        self.cap_chunk_start = self.cap_chunk_start.saturating_sub(k);
-    }
-
-    #[inline]
-    fn logical(&self, p: usize) -> usize {
-        self.spill.len() + p.saturating_sub(self.cap_chunk_start)
-    }
-
     /// Starts an outer capture whose first byte is at chunk index `p`.
     pub(crate) fn begin_outer(&mut self, p: usize, limit: u64, kind: ErrorKind) {
-        self.spill.clear();
+        self.input.begin_capture(p);
         self.unesc.clear();
-        self.cap_chunk_start = p;
         self.cap.outer = true;
         self.cap.limit_kind = kind;
-        self.cap.limit_abs = (self.base + p as u64).saturating_add(limit);
+        self.cap.limit_abs = (self.input.base + p as u64).saturating_add(limit);
     }
 
     pub(crate) fn end_outer(&mut self) {
@@ -261,46 +242,20 @@ impl Lexer {
         self.cap.limit_abs = u64::MAX;
     }
 
-    /// Chunk index of logical offset `l` (only valid for `l >= spill.len()`).
-    pub(crate) fn chunk_index(&self, l: usize) -> usize {
-        self.cap_chunk_start + (l - self.spill.len())
-    }
-
-    /// The bytes of logical span `start..end` of the capture.
-    pub(crate) fn bytes<'x>(&'x self, chunk: &'x [u8], start: usize, end: usize) -> &'x [u8] {
-        let s = self.spill.len();
-        if end <= s {
-            self.spill.get(start..end).unwrap_or(&[])
-        } else {
-            let a = self.cap_chunk_start + start.saturating_sub(s);
-            let b = self.cap_chunk_start + (end - s);
-            chunk.get(a..b).unwrap_or(&[])
-        }
-    }
-
-    /// Makes logical span `start..` (which ends at chunk index `q`)
-    /// contiguous: if it began in the spill, the chunk part joins it there.
-    pub(crate) fn settle(&mut self, chunk: &[u8], start: usize, q: usize) {
-        if start < self.spill.len() && q > self.cap_chunk_start {
-            self.spill
-                .extend_from_slice(chunk.get(self.cap_chunk_start..q).unwrap_or(&[]));
-            self.cap_chunk_start = q;
-        }
-    }
-
-    /// Called when the caller is done with a chunk (used up, or the feed was
-    /// dropped at `p`): keeps the bytes of the capture in progress.
+    /// See [`Input::end_chunk`] (the capture in progress is the lexer's).
     pub(crate) fn end_chunk(&mut self, chunk: &[u8], p: usize) {
-        if self.capturing() {
-            self.spill
-                .extend_from_slice(chunk.get(self.cap_chunk_start..p).unwrap_or(&[]));
-        }
-        self.cap_chunk_start = 0;
-        self.base += p as u64;
+        let capturing = self.capturing();
+        self.input.end_chunk(chunk, p, capturing);
+    }
+
+    /// See [`Input::stop`].
+    pub(crate) fn stop(&mut self, chunk: &[u8], p: usize) {
+        let capturing = self.capturing();
+        self.input.stop(chunk, p, capturing);
     }
 
     fn err(&self, kind: ErrorKind, p: usize) -> Error {
-        Error::new(kind, self.base + p as u64)
+        Error::new(kind, self.input.base + p as u64)
     }
 
     fn push(&mut self, obj: bool, p: usize) -> Result<(), Error> {
@@ -343,10 +298,14 @@ impl Lexer {
     }
 
     fn structural(&mut self, kind: TokKind, p: usize) -> Token {
-        let start = if self.cap.outer { self.logical(p) } else { 0 };
+        let start = if self.cap.outer {
+            self.input.logical(p)
+        } else {
+            0
+        };
         Token {
             kind,
-            abs: self.base + p as u64,
+            abs: self.input.base + p as u64,
             start,
             end: start + 1,
             unesc: None,
@@ -355,14 +314,13 @@ impl Lexer {
 
     fn begin_token(&mut self, p: usize, st: TState, key: bool) {
         if !self.cap.outer {
-            self.spill.clear();
+            self.input.begin_capture(p);
             self.unesc.clear();
-            self.cap_chunk_start = p;
-            self.cap.limit_abs = (self.base + p as u64).saturating_add(self.cap.max_token);
+            self.cap.limit_abs = (self.input.base + p as u64).saturating_add(self.cap.max_token);
         }
         self.tok.state = st;
-        self.tok.start = self.logical(p);
-        self.tok.abs = self.base + p as u64;
+        self.tok.start = self.input.logical(p);
+        self.tok.abs = self.input.base + p as u64;
         self.tok.key = key;
         self.tok.escaped = false;
         self.tok.resume = None;
@@ -375,7 +333,7 @@ impl Lexer {
         if self.cap.limit_abs == u64::MAX {
             return len;
         }
-        let rel = self.cap.limit_abs.saturating_sub(self.base);
+        let rel = self.cap.limit_abs.saturating_sub(self.input.base);
         if rel < len as u64 {
             rel as usize
         } else {
@@ -551,8 +509,8 @@ impl Lexer {
     fn finish_token(&mut self, chunk: &[u8], q: usize, kind: TokKind) -> Token {
         self.tok.state = TState::None;
         let start = self.tok.start;
-        self.settle(chunk, start, q);
-        let end = self.logical(q);
+        self.input.settle(chunk, start, q);
+        let end = self.input.logical(q);
         let key = self.tok.key;
         if key {
             self.expect = Expect::Colon;
@@ -568,13 +526,16 @@ impl Lexer {
                 .unesc
                 .take()
                 .unwrap_or((self.unesc.len(), start + 1));
-            let s = self.spill.len();
+            let s = self.input.spill.len();
             // The token is contiguous: in the spill, or in the chunk.
             if end <= s {
-                unescape_into(self.spill.get(at..end - 1).unwrap_or(&[]), &mut self.unesc);
+                unescape_into(
+                    self.input.spill.get(at..end - 1).unwrap_or(&[]),
+                    &mut self.unesc,
+                );
             } else {
-                let a = self.cap_chunk_start + at.saturating_sub(s);
-                let b = self.cap_chunk_start + (end - s) - 1;
+                let a = self.input.cap_chunk_start + at.saturating_sub(s);
+                let b = self.input.cap_chunk_start + (end - s) - 1;
                 unescape_into(chunk.get(a..b).unwrap_or(&[]), &mut self.unesc);
             }
             unesc = Some((from, self.unesc.len()));
@@ -601,25 +562,25 @@ impl Lexer {
         lim: usize,
     ) -> Result<Option<Token>, Error> {
         if let Some(r) = self.tok.resume.take() {
-            if r >= self.spill.len() {
+            if r >= self.input.spill.len() {
                 // Its bytes are still in the chunk: scan again from there.
-                *p = self.chunk_index(r);
+                *p = self.input.chunk_index(r);
             } else {
-                self.settle(chunk, r, *p);
-                let old = self.spill.len();
+                self.input.settle(chunk, r, *p);
+                let old = self.input.spill.len();
                 let q = (*p + 12).min(lim).max(*p);
-                self.settle(chunk, r, q);
-                let end = self.spill.len();
+                self.input.settle(chunk, r, q);
+                let end = self.input.spill.len();
                 // Gives back the moved bytes from logical offset `k` on.
                 let back = |lx: &mut Lexer, k: usize| {
-                    lx.spill.truncate(k);
-                    lx.cap_chunk_start -= end - k;
+                    lx.input.spill.truncate(k);
+                    lx.input.cap_chunk_start -= end - k;
                 };
-                match fast_string_rest(&self.spill, r, r, end, None) {
+                match fast_string_rest(&self.input.spill, r, r, end, None) {
                     Ok((e, escaped)) => {
                         self.tok.escaped |= escaped;
                         back(self, e);
-                        *p = self.cap_chunk_start;
+                        *p = self.input.cap_chunk_start;
                         return Ok(Some(self.finish_token(chunk, *p, TokKind::Str)));
                     }
                     Err(StrStop::Cut { resume, .. }) if resume < old => {
@@ -633,10 +594,10 @@ impl Lexer {
                     }) => {
                         self.tok.escaped |= escaped;
                         back(self, resume);
-                        *p = self.cap_chunk_start;
+                        *p = self.input.cap_chunk_start;
                     }
                     Err(StrStop::Bad(kind, at)) => {
-                        *p = self.cap_chunk_start;
+                        *p = self.input.cap_chunk_start;
                         let abs = self.tok.abs + (at - self.tok.start) as u64;
                         return Err(Error::new(kind, abs));
                     }
@@ -653,7 +614,7 @@ impl Lexer {
                 escaped, resume, ..
             }) => {
                 self.tok.escaped |= escaped;
-                self.tok.resume = (resume < lim).then(|| self.logical(resume));
+                self.tok.resume = (resume < lim).then(|| self.input.logical(resume));
                 *p = lim;
                 Ok(None)
             }
@@ -728,12 +689,13 @@ impl Lexer {
         if self.expect == Expect::Done && self.tok.state == TState::None {
             Ok(())
         } else {
-            Err(Error::new(ErrorKind::UnexpectedEof, self.base))
+            Err(Error::new(ErrorKind::UnexpectedEof, self.input.base))
         }
     }
 }
 
 mod cells;
+mod input;
 mod row_end;
 mod scalar;
 mod string;
@@ -746,6 +708,9 @@ pub(crate) use whole::each_token;
 pub(crate) use cells::Cells;
 #[cfg(test)]
 pub(crate) use cells::ROW_HOLD;
+pub(crate) use input::Input;
+#[cfg(test)]
+pub(crate) use input::COMPACT_MIN;
 
 pub(crate) use row_end::held_row_is_whole;
 use row_end::*;

@@ -382,7 +382,7 @@ fn lex_parts(parts: &[&[u8]]) -> (Vec<Tok>, Fault) {
                             | TokKind::Null
                     );
                     let raw = if scalar {
-                        lx.bytes(chunk, t.start, t.end).to_vec()
+                        lx.input.bytes(chunk, t.start, t.end).to_vec()
                     } else {
                         Vec::new()
                     };

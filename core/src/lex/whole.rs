@@ -23,7 +23,7 @@ pub(crate) fn each_token(
         loop {
             match lx.next(chunk, &mut pos) {
                 Ok(Some(t)) => {
-                    let raw = lx.bytes(chunk, t.start, t.end);
+                    let raw = lx.input.bytes(chunk, t.start, t.end);
                     let unesc = t.unesc.and_then(|(a, b)| lx.unesc.get(a..b));
                     if !f(t.kind, raw, unesc) {
                         return false;
