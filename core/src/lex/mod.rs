@@ -64,7 +64,10 @@ enum Expect {
 
 /// The token in progress: each kind's state in its grammar ([`number`],
 /// [`literal`]; a string's is [`TokenState::resume`]).
+// A tag byte of its own: "no token in progress" is then one compare (the
+// test runs between every two tokens), not a decode of a niche.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum TState {
     None,
     Str,
@@ -571,10 +574,15 @@ impl Lexer {
                 let q = (*p + 12).min(lim).max(*p);
                 self.input.settle(chunk, r, q);
                 let end = self.input.spill.len();
-                // Gives back the moved bytes from logical offset `k` on.
+                // Gives back the moved bytes from logical offset `k` on
+                // (past the cut character or escape: the grammar took it).
                 let back = |lx: &mut Lexer, k: usize| {
+                    debug_assert!(k >= old && k <= end);
                     lx.input.spill.truncate(k);
-                    lx.input.cap_chunk_start -= end - k;
+                    lx.input.cap_chunk_start = lx
+                        .input
+                        .cap_chunk_start
+                        .saturating_sub(end.saturating_sub(k));
                 };
                 match fast_string_rest(&self.input.spill, r, r, end, None) {
                     Ok((e, escaped)) => {
@@ -680,7 +688,7 @@ impl Lexer {
 
     /// `true` when no token is in progress (the fast path may run).
     pub(crate) fn between_tokens(&self) -> bool {
-        self.tok.state == TState::None
+        matches!(self.tok.state, TState::None)
     }
 
     /// At end of input: `Ok` only if the top-level value is complete.

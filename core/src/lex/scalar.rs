@@ -212,37 +212,77 @@ pub(super) enum Num {
 #[inline(always)]
 pub(super) fn number(c: &[u8], mut i: usize, lim: usize, mut n: Num) -> Step<Num> {
     let c = c.get(..lim).unwrap_or(c);
-    loop {
-        let Some(&b) = c.get(i) else {
-            return Step::More(n);
-        };
-        n = match (n, b) {
-            (Num::Start, b'-') => Num::Minus,
-            (Num::Start | Num::Minus, b'0') => Num::Zero,
-            (Num::Zero, b'0'..=b'9') => return Step::Bad(ErrorKind::LeadingZero, i),
-            // A run of digits at once.
-            (Num::Start | Num::Minus | Num::Int, b'0'..=b'9') => {
-                i = digits(c, i + 1);
-                n = Num::Int;
-                continue;
-            }
-            (Num::Dot | Num::Frac, b'0'..=b'9') => {
-                i = digits(c, i + 1);
-                n = Num::Frac;
-                continue;
-            }
-            (Num::E | Num::ESign | Num::Exp, b'0'..=b'9') => {
-                i = digits(c, i + 1);
-                n = Num::Exp;
-                continue;
-            }
-            (Num::Zero | Num::Int, b'.') => Num::Dot,
-            (Num::Zero | Num::Int | Num::Frac, b'e' | b'E') => Num::E,
-            (Num::E, b'+' | b'-') => Num::ESign,
-            (Num::Zero | Num::Int | Num::Frac | Num::Exp, _) => return Step::End(i),
-            _ => return Step::Bad(ErrorKind::InvalidNumber, i),
-        };
+    let at = |i: usize| c.get(i).copied();
+    // The parts in order, straight through (a state enters at its part):
+    // sign, integer, fraction, exponent.
+    if n == Num::Start {
+        match at(i) {
+            None => return Step::More(Num::Start),
+            Some(b'-') => i += 1,
+            Some(_) => {}
+        }
+        n = Num::Minus;
+    }
+    if n == Num::Minus {
+        match at(i) {
+            None => return Step::More(Num::Minus),
+            Some(b'0') => n = Num::Zero,
+            Some(b'1'..=b'9') => n = Num::Int,
+            Some(_) => return Step::Bad(ErrorKind::InvalidNumber, i),
+        }
         i += 1;
+    }
+    if n == Num::Int {
+        i = digits(c, i);
+    }
+    if matches!(n, Num::Zero | Num::Int) {
+        match at(i) {
+            None => return Step::More(n),
+            Some(b'0'..=b'9') => return Step::Bad(ErrorKind::LeadingZero, i),
+            Some(b'.') => n = Num::Dot,
+            Some(b'e' | b'E') => n = Num::E,
+            Some(_) => return Step::End(i),
+        }
+        i += 1;
+    }
+    if n == Num::Dot {
+        match at(i) {
+            None => return Step::More(Num::Dot),
+            Some(b'0'..=b'9') => n = Num::Frac,
+            Some(_) => return Step::Bad(ErrorKind::InvalidNumber, i),
+        }
+        i += 1;
+    }
+    if n == Num::Frac {
+        i = digits(c, i);
+        match at(i) {
+            None => return Step::More(Num::Frac),
+            Some(b'e' | b'E') => n = Num::E,
+            Some(_) => return Step::End(i),
+        }
+        i += 1;
+    }
+    if n == Num::E {
+        match at(i) {
+            None => return Step::More(Num::E),
+            Some(b'+' | b'-') => n = Num::ESign,
+            Some(b'0'..=b'9') => n = Num::Exp,
+            Some(_) => return Step::Bad(ErrorKind::InvalidNumber, i),
+        }
+        i += 1;
+    }
+    if n == Num::ESign {
+        match at(i) {
+            None => return Step::More(Num::ESign),
+            Some(b'0'..=b'9') => i += 1,
+            Some(_) => return Step::Bad(ErrorKind::InvalidNumber, i),
+        }
+    }
+    // Exp: the exponent's digits.
+    i = digits(c, i);
+    match at(i) {
+        None => Step::More(Num::Exp),
+        Some(_) => Step::End(i),
     }
 }
 

@@ -156,20 +156,28 @@ fn escape(c: &[u8], i: usize, lim: usize) -> Result<(usize, u32), Option<(ErrorK
 /// The four hex digits at `i`: their value; `Err(None)` when the limit cuts
 /// them before a non-hex digit, else the first non-hex digit
 /// ([`ErrorKind::InvalidEscape`]).
-#[inline]
+#[inline(always)]
 fn hex4(c: &[u8], i: usize, lim: usize) -> Result<u32, Option<(ErrorKind, usize)>> {
+    let hex = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    };
+    // The four digits (the usual case), or those before the limit.
+    let whole = c.get(i..i + 4).filter(|_| i + 4 <= lim);
+    let d = whole.unwrap_or_else(|| c.get(i..lim.min(c.len())).unwrap_or(&[]));
     let mut v = 0u32;
-    for k in i..i + 4 {
-        let d = c.get(k).copied().filter(|_| k < lim).ok_or(None)?;
-        let x = match d {
-            b'0'..=b'9' => d - b'0',
-            b'a'..=b'f' => d - b'a' + 10,
-            b'A'..=b'F' => d - b'A' + 10,
-            _ => return Err(Some((ErrorKind::InvalidEscape, k))),
+    for (k, &b) in d.iter().enumerate() {
+        let Some(x) = hex(b) else {
+            return Err(Some((ErrorKind::InvalidEscape, i + k)));
         };
         v = (v << 4) | u32::from(x);
     }
-    Ok(v)
+    match whole {
+        Some(_) => Ok(v),
+        None => Err(None),
+    }
 }
 
 /// The UTF-8 character whose lead byte (>= 0x80) is at `i`: the index after
