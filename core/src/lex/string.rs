@@ -81,32 +81,33 @@ pub(super) fn fast_string_rest(
             }
             b'\\' => {
                 escaped = true;
-                // One-character escapes (the common ones) first.
-                let simple = chunk
-                    .get(i + 1)
-                    .filter(|_| i + 1 < lim)
-                    .and_then(|&e| simple_escape(e));
-                if let Some(c) = simple {
+                if let Some(o) = out.as_deref_mut() {
+                    copy_run(o, chunk, run, i);
+                }
+                // `out` holds the string up to the escape.
+                let Some(&e) = chunk.get(i + 1).filter(|_| i + 1 < lim) else {
+                    return Err(cut(true, i, i));
+                };
+                if let Some(c) = simple_escape(e) {
                     if let Some(o) = out.as_deref_mut() {
-                        copy_run(o, chunk, run, i);
                         o.push(c);
                     }
                     i += 2;
                 } else {
-                    let (next, cp) = match escape(chunk, i, lim) {
-                        Ok(e) => e,
-                        Err(None) => return Err(cut(true, run, i)),
+                    match escape_u(chunk, i, e, lim) {
+                        Ok((next, cp)) => {
+                            if let Some(o) = out.as_deref_mut() {
+                                push_code_point(o, cp);
+                            }
+                            i = next;
+                        }
+                        Err(None) => return Err(cut(true, i, i)),
                         Err(Some((kind, at))) => return Err(StrStop::Bad(kind, at)),
-                    };
-                    if let Some(o) = out.as_deref_mut() {
-                        copy_run(o, chunk, run, i);
-                        push_code_point(o, cp);
                     }
-                    i = next;
                 }
                 run = i;
             }
-            0x80.. => match utf8_char(chunk, i, lim) {
+            0x80.. => match utf8_char(chunk, i, b, lim) {
                 Ok(next) => i = next,
                 Err(None) => return Err(cut(escaped, run, i)),
                 Err(Some(at)) => return Err(StrStop::Bad(ErrorKind::InvalidUtf8, at)),
@@ -117,20 +118,21 @@ pub(super) fn fast_string_rest(
     }
 }
 
-/// The escape whose `\` is at `i`: the index after it and the code point it
-/// stands for; `Err(None)` when the limit cuts it before any fault,
-/// `Err(Some(..))` with the error and the byte at fault: an unknown escape
-/// or a non-hex digit ([`ErrorKind::InvalidEscape`]), a low surrogate alone
-/// or a high one not followed by `\u` and a low one
+/// The escape whose `\` is at `i`, followed by `e`, which is not a
+/// one-character escape ([`simple_escape`]): the index after it and the
+/// code point it stands for; `Err(None)` when the limit cuts it before any
+/// fault, `Err(Some(..))` with the error and the byte at fault: an unknown
+/// escape or a non-hex digit ([`ErrorKind::InvalidEscape`]), a low
+/// surrogate alone or a high one not followed by `\u` and a low one
 /// ([`ErrorKind::LoneSurrogate`], at the last hex digit of the escape at
 /// fault, or at the byte where `\u` should be).
 #[inline]
-fn escape(c: &[u8], i: usize, lim: usize) -> Result<(usize, u32), Option<(ErrorKind, usize)>> {
-    let at = |k: usize| c.get(k).copied().filter(|_| k < lim).ok_or(None);
-    let e = at(i + 1)?;
-    if let Some(b) = simple_escape(e) {
-        return Ok((i + 2, u32::from(b)));
-    }
+fn escape_u(
+    c: &[u8],
+    i: usize,
+    e: u8,
+    lim: usize,
+) -> Result<(usize, u32), Option<(ErrorKind, usize)>> {
     if e != b'u' {
         return Err(Some((ErrorKind::InvalidEscape, i + 1)));
     }
@@ -141,6 +143,7 @@ fn escape(c: &[u8], i: usize, lim: usize) -> Result<(usize, u32), Option<(ErrorK
     if !(0xD800..=0xDBFF).contains(&hi) {
         return Ok((i + 6, hi));
     }
+    let at = |k: usize| c.get(k).copied().filter(|_| k < lim).ok_or(None);
     for (k, want) in [(i + 6, b'\\'), (i + 7, b'u')] {
         if at(k)? != want {
             return Err(Some((ErrorKind::LoneSurrogate, k)));
@@ -158,19 +161,16 @@ fn escape(c: &[u8], i: usize, lim: usize) -> Result<(usize, u32), Option<(ErrorK
 /// ([`ErrorKind::InvalidEscape`]).
 #[inline(always)]
 fn hex4(c: &[u8], i: usize, lim: usize) -> Result<u32, Option<(ErrorKind, usize)>> {
-    let hex = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    };
     // The four digits (the usual case), or those before the limit.
     let whole = c.get(i..i + 4).filter(|_| i + 4 <= lim);
     let d = whole.unwrap_or_else(|| c.get(i..lim.min(c.len())).unwrap_or(&[]));
     let mut v = 0u32;
     for (k, &b) in d.iter().enumerate() {
-        let Some(x) = hex(b) else {
-            return Err(Some((ErrorKind::InvalidEscape, i + k)));
+        let x = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return Err(Some((ErrorKind::InvalidEscape, i + k))),
         };
         v = (v << 4) | u32::from(x);
     }
@@ -180,13 +180,13 @@ fn hex4(c: &[u8], i: usize, lim: usize) -> Result<u32, Option<(ErrorKind, usize)
     }
 }
 
-/// The UTF-8 character whose lead byte (>= 0x80) is at `i`: the index after
-/// it; `Err(None)` when the limit cuts it before any fault, else the byte
-/// at fault (RFC 3629: no overlong forms, no surrogates, nothing above
+/// The UTF-8 character whose lead byte `b` (>= 0x80) is at `i`: the index
+/// after it; `Err(None)` when the limit cuts it before any fault, else the
+/// byte at fault (RFC 3629: no overlong forms, no surrogates, nothing above
 /// U+10FFFF).
 #[inline(always)]
-fn utf8_char(c: &[u8], i: usize, lim: usize) -> Result<usize, Option<usize>> {
-    let (need, lo, hi) = utf8_lead(c.get(i).copied().unwrap_or(0)).ok_or(Some(i))?;
+fn utf8_char(c: &[u8], i: usize, b: u8, lim: usize) -> Result<usize, Option<usize>> {
+    let (need, lo, hi) = utf8_lead(b).ok_or(Some(i))?;
     let at = |k: usize| c.get(k).copied().filter(|_| k < lim).ok_or(None);
     let c1 = at(i + 1)?;
     if c1 < lo || c1 > hi {
