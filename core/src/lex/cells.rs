@@ -384,6 +384,7 @@ pub(crate) const JOIN_TAIL: usize = 32;
 /// bytes could complete: a number whose grammar ran out of bytes, or ended
 /// with them (its end is known only from the byte after it), or a proper
 /// beginning of `true`, `false` or `null`.
+#[inline(never)]
 pub(super) fn scalar_runs_out(c: &[u8], p: usize, first: u8) -> bool {
     let lim = c.len();
     match first {

@@ -287,8 +287,10 @@ pub(super) fn number(c: &[u8], mut i: usize, lim: usize, mut n: Num) -> Step<Num
 }
 
 /// The end of a number starting at `p` and ending inside `c` (the byte
-/// after it is there); `None` for anything else.
-#[inline]
+/// after it is there); `None` for anything else. Out of line: the fast
+/// paths call it only for what their window kernel leaves (a long number,
+/// or one near the limit), and the callers stay small.
+#[inline(never)]
 pub(super) fn number_end(c: &[u8], p: usize) -> Option<usize> {
     match number(c, p, c.len(), Num::Start) {
         Step::End(i) => Some(i),
