@@ -107,7 +107,7 @@ pub(super) fn fast_number(chunk: &[u8], p: usize, lim: usize) -> Option<usize> {
 #[inline(always)]
 pub(super) fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool) -> Option<usize> {
     let c = chunk.get(..lim)?;
-    let i = match nondigits_from(c, p) {
+    let i = match crate::unchecked::nondigit_mask32(c, p) {
         Some(m) => match number_in_window(c, p, m) {
             Window::End(i) => i,
             Window::Bad => return None,
@@ -120,24 +120,6 @@ pub(super) fn fast_number_in(chunk: &[u8], p: usize, lim: usize, in_object: bool
         Some(b'}') if in_object => Some(i),
         _ => None,
     }
-}
-
-/// One bit per byte of `c[p..p + 32]` that is not an ASCII digit, the
-/// bytes past the end of `c` counted as such; `None` where the kernel is
-/// not available (fewer than 32 bytes in `c`, or no SSE2). Near the end of
-/// `c` the last 32 bytes are looked at and the mask shifted to `p`, so that
-/// a number close to a chunk's end takes the window kernel too.
-#[inline(always)]
-fn nondigits_from(c: &[u8], p: usize) -> Option<u32> {
-    if let Some(m) = crate::unchecked::nondigit_mask32(c, p) {
-        return Some(m);
-    }
-    let w = c.len().checked_sub(32).filter(|&w| w <= p)?;
-    let m = crate::unchecked::nondigit_mask32(c, w)?;
-    // Both below 32: the bytes left from `p`, and `p - w`.
-    let left = u32::try_from(c.len().checked_sub(p)?).ok()?;
-    let past_end = (!0u32).checked_shl(left)?;
-    Some(m.checked_shr(u32::try_from(p - w).ok()?)? | past_end)
 }
 
 /// What [`number_in_window`] found.
