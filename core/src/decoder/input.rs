@@ -36,6 +36,17 @@ pub(super) enum Sniff {
     Done,
 }
 
+/// What a feed decodes: the caller's chunk in place, or (`joined`) the join
+/// buffer `acc` it was appended to.
+#[inline(always)]
+fn decoded<'a>(joined: bool, acc: &'a [u8], chunk: &'a [u8]) -> &'a [u8] {
+    if joined {
+        acc
+    } else {
+        chunk
+    }
+}
+
 /// One chunk being decoded. Drain it with [`Feed::next_event`].
 #[must_use = "drain it with next_event()"]
 pub struct Feed<'d, 'c> {
@@ -62,12 +73,7 @@ impl Feed<'_, '_> {
             return Err(e);
         }
         let dec = &mut *self.dec;
-        // What is decoded: the chunk in place, or the join buffer.
-        let chunk: &[u8] = if dec.lexer.input.joined {
-            &self.acc
-        } else {
-            self.chunk
-        };
+        let chunk = decoded(dec.lexer.input.joined, &self.acc, self.chunk);
         if dec.held.replay.is_some() {
             let lead = dec.held.replay.as_deref_mut().and_then(|r| r.lead.take());
             if let Some(e) = lead {
@@ -127,11 +133,7 @@ impl Feed<'_, '_> {
     pub(super) fn next_at_end(&mut self) -> Result<Option<Event<'_>>, Error> {
         let next = self.next_emit()?;
         let dec = &mut *self.dec;
-        let chunk: &[u8] = if dec.lexer.input.joined {
-            &self.acc
-        } else {
-            self.chunk
-        };
+        let chunk = decoded(dec.lexer.input.joined, &self.acc, self.chunk);
         Ok(match next {
             None => None,
             Some(Next::Main(e)) => Some(dec.build(e, chunk)),
@@ -150,12 +152,7 @@ impl Feed<'_, '_> {
             return Err(e);
         }
         let dec = &mut *self.dec;
-        // What is decoded: the chunk in place, or the join buffer.
-        let chunk: &[u8] = if dec.lexer.input.joined {
-            &self.acc
-        } else {
-            self.chunk
-        };
+        let chunk = decoded(dec.lexer.input.joined, &self.acc, self.chunk);
         if let Some(r) = dec.held.replay.as_deref_mut() {
             if let Some(e) = r.lead.take() {
                 return Ok(Some(Next::Main(e)));
@@ -240,12 +237,7 @@ impl Drop for Feed<'_, '_> {
     #[inline]
     fn drop(&mut self) {
         if !self.done {
-            // What is decoded: the chunk in place, or the join buffer.
-            let chunk: &[u8] = if self.dec.lexer.input.joined {
-                &self.acc
-            } else {
-                self.chunk
-            };
+            let chunk = decoded(self.dec.lexer.input.joined, &self.acc, self.chunk);
             self.dec.lexer.stop(chunk, self.pos);
         }
         // The buffer goes back (with its allocation, even when empty).
