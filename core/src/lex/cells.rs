@@ -387,12 +387,10 @@ pub(crate) const JOIN_TAIL: usize = 32;
 #[inline(never)]
 pub(super) fn scalar_runs_out(c: &[u8], p: usize, first: u8) -> bool {
     let lim = c.len();
-    match first {
-        b't' => matches!(literal(c, p, lim, TokKind::True, 0), Step::More(_)),
-        b'f' => matches!(literal(c, p, lim, TokKind::False, 0), Step::More(_)),
-        b'n' => matches!(literal(c, p, lim, TokKind::Null, 0), Step::More(_)),
-        b'-' | b'0'..=b'9' => matches!(number(c, p, lim, Num::Start), Step::More(_)),
-        _ => false,
+    match (literal_kind(first), first) {
+        (Some(kind), _) => matches!(literal(c, p, lim, kind, 0), Step::More(_)),
+        (None, b'-' | b'0'..=b'9') => matches!(number(c, p, lim, Num::Start), Step::More(_)),
+        (None, _) => false,
     }
 }
 

@@ -362,8 +362,15 @@ impl Lexer {
                 let lim = self.limit(len);
                 let r = match self.tok.state {
                     TState::Str => self.scan_str(chunk, &mut p, lim),
-                    TState::Num(n) => self.scan_num(chunk, &mut p, lim, n),
-                    TState::Lit { kind, i } => self.scan_lit(chunk, &mut p, lim, kind, i),
+                    TState::Num(n) => {
+                        let step = number(chunk, p, lim, n);
+                        self.scalar_step(chunk, &mut p, lim, TokKind::Num, step, TState::Num)
+                    }
+                    TState::Lit { kind, i } => {
+                        let step = literal(chunk, p, lim, kind, i);
+                        let state = |i| TState::Lit { kind, i };
+                        self.scalar_step(chunk, &mut p, lim, kind, step, state)
+                    }
                     TState::None => Ok(None),
                 };
                 match r {
@@ -409,31 +416,13 @@ impl Lexer {
                         self.begin_token(p, TState::Str, key);
                         p += 1;
                     }
-                    b't' => self.begin_token(
-                        p,
-                        TState::Lit {
-                            kind: TokKind::True,
-                            i: 0,
-                        },
-                        false,
-                    ),
-                    b'f' => self.begin_token(
-                        p,
-                        TState::Lit {
-                            kind: TokKind::False,
-                            i: 0,
-                        },
-                        false,
-                    ),
-                    b'n' => self.begin_token(
-                        p,
-                        TState::Lit {
-                            kind: TokKind::Null,
-                            i: 0,
-                        },
-                        false,
-                    ),
-                    _ => self.begin_token(p, TState::Num(Num::Start), false),
+                    _ => {
+                        let st = match literal_kind(b) {
+                            Some(kind) => TState::Lit { kind, i: 0 },
+                            None => TState::Num(Num::Start),
+                        };
+                        self.begin_token(p, st, false);
+                    }
                 },
             }
         }
@@ -633,49 +622,27 @@ impl Lexer {
         }
     }
 
-    /// The number token in progress, from chunk index `*p`, in state `n` of
-    /// [`number`] (the grammar).
-    fn scan_num(
-        &mut self,
-        chunk: &[u8],
-        p: &mut usize,
-        lim: usize,
-        n: Num,
-    ) -> Result<Option<Token>, Error> {
-        match number(chunk, *p, lim, n) {
-            Step::End(i) => {
-                *p = i;
-                Ok(Some(self.finish_token(chunk, i, TokKind::Num)))
-            }
-            Step::More(n) => {
-                self.tok.state = TState::Num(n);
-                *p = lim.max(*p);
-                Ok(None)
-            }
-            Step::Bad(kind, i) => {
-                *p = i;
-                Err(self.err(kind, i))
-            }
-        }
-    }
-
-    /// The literal in progress, from chunk index `*p`, `k` of its bytes
-    /// read ([`literal`], the grammar).
-    fn scan_lit(
+    /// A number or literal token in progress after its grammar ([`number`],
+    /// [`literal`]) ran from chunk index `*p` up to `lim`: the token when
+    /// it ended, its next state (`state` of the grammar's) when the bytes
+    /// ran out, or the fault.
+    #[inline(always)]
+    fn scalar_step<S>(
         &mut self,
         chunk: &[u8],
         p: &mut usize,
         lim: usize,
         kind: TokKind,
-        k: u8,
+        step: Step<S>,
+        state: impl FnOnce(S) -> TState,
     ) -> Result<Option<Token>, Error> {
-        match literal(chunk, *p, lim, kind, k) {
+        match step {
             Step::End(i) => {
                 *p = i;
                 Ok(Some(self.finish_token(chunk, i, kind)))
             }
-            Step::More(k) => {
-                self.tok.state = TState::Lit { kind, i: k };
+            Step::More(s) => {
+                self.tok.state = state(s);
                 *p = lim.max(*p);
                 Ok(None)
             }

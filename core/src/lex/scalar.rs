@@ -203,7 +203,7 @@ pub(super) enum Num {
 /// of the lexer uses: the fast paths call it from a number's first byte
 /// (in state [`Num::Start`]; [`number_in_window`] is its branch-free kernel
 /// for the numbers a window holds, tested equal to it), the token path from
-/// where a chunk cut a number (see [`Lexer::scan_num`]).
+/// where a chunk cut a number (see [`Lexer::next`]).
 ///
 /// From `i` in state `n`, over `c` up to `lim`: where the number ends,
 /// the state when the bytes run out, or the fault (a digit after a leading
@@ -294,6 +294,18 @@ pub(super) fn number(c: &[u8], mut i: usize, lim: usize, mut n: Num) -> Step<Num
 pub(super) fn number_end(c: &[u8], p: usize) -> Option<usize> {
     match number(c, p, c.len(), Num::Start) {
         Step::End(i) => Some(i),
+        _ => None,
+    }
+}
+
+/// The literal that first byte `b` begins, if any: `true`, `false` or
+/// `null`.
+#[inline(always)]
+pub(super) fn literal_kind(b: u8) -> Option<TokKind> {
+    match b {
+        b't' => Some(TokKind::True),
+        b'f' => Some(TokKind::False),
+        b'n' => Some(TokKind::Null),
         _ => None,
     }
 }
